@@ -1,0 +1,56 @@
+package dev.tuneline.gateway.messaging;
+
+import dev.tuneline.events.Topics;
+import dev.tuneline.gateway.repository.OutboxMessage;
+import dev.tuneline.gateway.repository.OutboxRepository;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.time.Duration;
+import java.time.Instant;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.jboss.logging.Logger;
+
+/**
+ * Transactional outbox relay: sends committed outbox rows to Kafka in order, marking each sent only after the
+ * broker acknowledged it. A crash between commit and send loses nothing (the row is sent on the next run);
+ * consumers de-duplicate by event id.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+
+    @Inject
+    OutboxRepository outbox;
+
+    @Inject
+    @Channel(Topics.JOB_REQUESTED)
+    MutinyEmitter<String> jobRequested;
+
+    /** Relays up to 100 pending messages. */
+    @Scheduled(every = "${tuneline.outbox.interval:0.5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Transactional
+    public void relay() {
+        for (OutboxMessage m : outbox.unsent(100)) {
+            if (!Topics.JOB_REQUESTED.equals(m.topic)) {
+                LOG.errorf("outbox row %d names unknown topic %s", m.id, m.topic);
+                continue;
+            }
+            m.attempts++;
+            try {
+                jobRequested.sendMessage(Message.of(m.payload,
+                        Metadata.of(OutgoingKafkaRecordMetadata.<String>builder().withKey(m.key).build())))
+                        .await().atMost(Duration.ofSeconds(10));
+                m.sentAt = Instant.now();
+            } catch (RuntimeException e) {
+                LOG.warnf("outbox row %d not sent yet (attempt %d): %s", m.id, m.attempts, e.getMessage());
+                return; // keep order: retry from this row next time
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.tuneline.gateway.rest;
+
+import dev.tuneline.events.JobConfig;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** Validated hyper-parameters of a job; null fields take the defaults documented in {@link JobConfig}. */
+@Schema(description = "Job hyper-parameters")
+public record JobParams(
+        @Schema(description = "Optimizer steps (default 30)") @Min(value = 1, message = "maxSteps must be >= 1") @Max(value = 1_000_000, message = "maxSteps must be <= 1000000") Integer maxSteps,
+        @Schema(description = "Rows per batch (default 8)") @Min(value = 1, message = "batchSize must be >= 1") @Max(value = 512, message = "batchSize must be <= 512") Integer batchSize,
+        @Schema(description = "Peak learning rate (default 1e-3)") @DecimalMin(value = "0", inclusive = false, message = "learningRate must be > 0") @DecimalMax(value = "1", message = "learningRate must be <= 1") Double learningRate,
+        @Schema(description = "Tokens per row (default 128)") @Min(value = 8, message = "maxSeqLength must be >= 8") @Max(value = 8192, message = "maxSeqLength must be <= 8192") Integer maxSeqLength,
+        @Schema(description = "Seed (default 42)") Long seed,
+        @Schema(description = "Held-out share (default 0.2)") @DecimalMin(value = "0", inclusive = false, message = "evalRatio must be > 0") @DecimalMax(value = "0.9", message = "evalRatio must be <= 0.9") Double evalRatio,
+        @Schema(description = "Prompt template (alpaca, question-answer, human-assistant)") @Pattern(regexp = "[a-z-]{1,40}", message = "template must be a template name") String template,
+        @Schema(description = "Cap on rows read (default all)") @Min(value = 1, message = "maxRows must be >= 1") Integer maxRows,
+        @Schema(description = "Held-out rows evaluated (default 8)") @Min(value = 1, message = "evalSamples must be >= 1") @Max(value = 10_000, message = "evalSamples must be <= 10000") Integer evalSamples,
+        @Schema(description = "Generated tokens per eval prompt (default 32)") @Min(value = 1, message = "maxNewTokens must be >= 1") @Max(value = 1024, message = "maxNewTokens must be <= 1024") Integer maxNewTokens,
+        @Schema(description = "Width of a random-init model (default 64)") @Min(value = 8, message = "hiddenSize must be >= 8") @Max(value = 4096, message = "hiddenSize must be <= 4096") Integer hiddenSize,
+        @Schema(description = "Depth of a random-init model (default 2)") @Min(value = 1, message = "layers must be >= 1") @Max(value = 96, message = "layers must be <= 96") Integer layers) {
+
+    /** The wire form. */
+    public JobConfig toConfig() {
+        return new JobConfig(maxSteps, batchSize, learningRate, maxSeqLength, seed, evalRatio, template, maxRows,
+                evalSamples, maxNewTokens, hiddenSize, layers);
+    }
+}
