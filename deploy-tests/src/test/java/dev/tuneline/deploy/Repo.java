@@ -30,9 +30,11 @@ final class Repo {
         return target.equals("base") ? root().resolve("k8s/base") : root().resolve("k8s/overlays").resolve(target);
     }
 
-    /** A fresh rendering of "base" or an overlay. */
+    private static final Map<String, List<Map<String, Object>>> RENDERED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A fresh copy of the rendering of "base" or an overlay (rendered once per test run). */
     static List<Map<String, Object>> render(String target) {
-        return Kustomizer.build(kustomization(target));
+        return Yamls.deepCopyAll(RENDERED.computeIfAbsent(target, t -> Kustomizer.build(kustomization(t))));
     }
 
     /** What each rendering promises. */
