@@ -45,6 +45,34 @@ public final class DockerfileChecker {
     }
 
     /**
+     * The instructions that end up in the final image: the last stage and, when it starts FROM
+     * another stage, that stage's, and so on (identity matters: instructions are distinct objects).
+     */
+    static List<Instruction> runtimeStages(List<Instruction> all) {
+        List<List<Instruction>> stages = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<String> bases = new ArrayList<>();
+        for (Instruction i : all) {
+            if (i.keyword().equals("FROM")) {
+                String[] words = i.args().split("\\s+");
+                stages.add(new ArrayList<>());
+                bases.add(words[0]);
+                names.add(words.length == 3 && words[1].equalsIgnoreCase("AS") ? words[2] : null);
+            }
+            if (!stages.isEmpty()) {
+                stages.get(stages.size() - 1).add(i);
+            }
+        }
+        List<Instruction> runtime = new ArrayList<>();
+        int stage = stages.size() - 1;
+        while (stage >= 0) {
+            runtime.addAll(0, stages.get(stage));
+            stage = names.indexOf(bases.get(stage));
+        }
+        return runtime;
+    }
+
+    /**
      * Violations of a service's Dockerfile; {@code env} is the service's Kubernetes environment
      * (DJL_CACHE_DIR, TUNELINE_* paths) and {@code runAsUser} the pod's user id.
      */
@@ -52,17 +80,14 @@ public final class DockerfileChecker {
         List<String> out = new ArrayList<>();
         String where = s.name() + "/src/main/docker/Dockerfile.jvm: ";
         List<Instruction> all = parse(text);
-        int lastFrom = -1;
-        for (int i = 0; i < all.size(); i++) {
-            if (all.get(i).keyword().equals("FROM")) {
-                lastFrom = i;
-            }
-        }
-        if (lastFrom < 0) {
+        List<Instruction> runtime = runtimeStages(all);
+        if (runtime.isEmpty()) {
             out.add(where + "no FROM");
             return out;
         }
-        List<Instruction> runtime = all.subList(lastFrom, all.size());
+        java.util.Set<Instruction> inRuntime = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        inRuntime.addAll(runtime);
+        List<Instruction> build = all.stream().filter(i -> !inRuntime.contains(i)).toList();
         String copies = String.join("\n", runtime.stream().filter(i -> i.keyword().equals("COPY"))
                 .map(Instruction::args).toList());
         for (String part : List.of("target/quarkus-app/lib/", "target/quarkus-app/*.jar", "target/quarkus-app/app/",
@@ -104,7 +129,7 @@ public final class DockerfileChecker {
                     out.add(where + "ENV " + e + "… is missing: DJL would not load the CUDA libtorch");
                 }
             }
-            boolean downloadsInBuildStage = all.subList(0, lastFrom).stream()
+            boolean downloadsInBuildStage = build.stream()
                     .anyMatch(i -> i.keyword().equals("RUN") && i.args().contains("publish.djl.ai"));
             if (!downloadsInBuildStage) {
                 out.add(where + "no build stage fetches the CUDA libtorch");
