@@ -296,7 +296,7 @@ public final class DatasetLoader {
                     line++;
                 }
             }
-            problems.add(-1, null, "not valid UTF-8 near byte " + bad + " (line " + line + ")");
+            problems.add(-1, null, "not valid UTF-8 at byte offset " + bad + " (line " + line + ")");
             return null;
         }
     }
