@@ -105,6 +105,11 @@ public final class DatasetLoader {
         return load(in.readAllBytes(), sourceName, DatasetLoader::instruction);
     }
 
+    /** Instruction rows of a stream named "input" in messages (read to its end, not closed). */
+    public List<InstructionRow> loadInstructions(InputStream in) throws IOException {
+        return loadInstructions(in, "input");
+    }
+
     /** Preference rows of a file. */
     public List<PreferenceRow> loadPreferences(Path file) throws IOException {
         return load(Files.readAllBytes(file), file.toString(), DatasetLoader::preference);
@@ -113,6 +118,11 @@ public final class DatasetLoader {
     /** Preference rows of a stream (read to its end, not closed); {@code sourceName} names it in messages. */
     public List<PreferenceRow> loadPreferences(InputStream in, String sourceName) throws IOException {
         return load(in.readAllBytes(), sourceName, DatasetLoader::preference);
+    }
+
+    /** Preference rows of a stream named "input" in messages (read to its end, not closed). */
+    public List<PreferenceRow> loadPreferences(InputStream in) throws IOException {
+        return loadPreferences(in, "input");
     }
 
     /** Reads one validated row, or returns null after reporting its problems. */
@@ -296,7 +306,7 @@ public final class DatasetLoader {
                     line++;
                 }
             }
-            problems.add(-1, null, "not valid UTF-8 near byte " + bad + " (line " + line + ")");
+            problems.add(-1, null, "not valid UTF-8 at byte offset " + bad + " (line " + line + ")");
             return null;
         }
     }

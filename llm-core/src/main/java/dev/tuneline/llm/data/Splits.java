@@ -68,7 +68,7 @@ public final class Splits {
 
     /** Rows matching {@code filter}, in order. */
     public static <T> List<T> filter(List<T> rows, Predicate<? super T> filter) {
-        return rows.stream().filter(filter).map(r -> (T) r).toList();
+        return rows.stream().filter(filter).toList();
     }
 
     /** Only rows with an empty {@code input} (the reference lab's choice). */

@@ -1,6 +1,7 @@
 package dev.tuneline.llm.tokenizer;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -83,7 +84,15 @@ public final class TextTokenizer implements AutoCloseable {
      */
     public int[] encode(String text, boolean addSpecialTokens) {
         Objects.requireNonNull(text, "text");
-        long[] ids = hf.encode(text, addSpecialTokens, false).getIds();
+        // Same native call as HuggingFaceTokenizer.encode (whose text preparation is a no-op with our options), but
+        // fetches only the ids: building DJL's full Encoding (tokens, offsets, masks) costs about twice as much.
+        long encoding = TokenizersLibrary.LIB.encode(hf.getHandle(), text, addSpecialTokens);
+        long[] ids;
+        try {
+            ids = TokenizersLibrary.LIB.getTokenIds(encoding);
+        } finally {
+            TokenizersLibrary.LIB.deleteEncoding(encoding);
+        }
         int[] out = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {
             out[i] = (int) ids[i];

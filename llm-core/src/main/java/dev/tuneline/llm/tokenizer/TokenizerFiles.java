@@ -197,12 +197,12 @@ final class TokenizerFiles {
         ObjectNode node = NODES.objectNode();
         node.put("type", "TemplateProcessing");
         ArrayNode single = node.putArray("single");
-        single.add(special(bos));
-        single.add(sequence("A", 0));
+        single.add(piece("SpecialToken", bos, 0));
+        single.add(piece("Sequence", "A", 0));
         ArrayNode pair = node.putArray("pair");
-        pair.add(special(bos));
-        pair.add(sequence("A", 0));
-        pair.add(sequence("B", 1));
+        pair.add(piece("SpecialToken", bos, 0));
+        pair.add(piece("Sequence", "A", 0));
+        pair.add(piece("Sequence", "B", 1));
         ObjectNode token = node.putObject("special_tokens").putObject(bos);
         token.put("id", bos);
         token.putArray("ids").add(bosId);
@@ -218,17 +218,10 @@ final class TokenizerFiles {
         return NODES.nullNode();
     }
 
-    private static ObjectNode special(String token) {
+    /** A template piece: {"SpecialToken": {...}} or {"Sequence": {...}}. */
+    private static ObjectNode piece(String kind, String id, int typeId) {
         ObjectNode node = NODES.objectNode();
-        ObjectNode inner = node.putObject("SpecialToken");
-        inner.put("id", token);
-        inner.put("type_id", 0);
-        return node;
-    }
-
-    private static ObjectNode sequence(String id, int typeId) {
-        ObjectNode node = NODES.objectNode();
-        ObjectNode inner = node.putObject("Sequence");
+        ObjectNode inner = node.putObject(kind);
         inner.put("id", id);
         inner.put("type_id", typeId);
         return node;

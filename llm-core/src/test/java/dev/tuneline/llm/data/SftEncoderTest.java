@@ -63,29 +63,27 @@ class SftEncoderTest {
 
     @Test
     void questionAnswerBothTokenizers() {
-        List<String> body = List.of("-###", "-ĠQuestion", "-:", "-ĠSay", "-Ġhi", "-Ċ", "-Ġ###", "-ĠAnswer", "-:",
-                "ĠHi", "!");
-        EncodedSft g = new SftEncoder(SharedTokenizers.gpt2Files(), PromptTemplate.questionAnswer(), 512)
-                .encode(SAY_HI);
-        assertEquals(concat(body, "<|endoftext|>"), view(SharedTokenizers.gpt2Files(), g));
-        EncodedSft o = new SftEncoder(SharedTokenizers.opt(), PromptTemplate.questionAnswer(), 512).encode(SAY_HI);
-        List<String> withBos = new ArrayList<>(List.of("-</s>"));
-        withBos.addAll(concat(body, "</s>"));
-        assertEquals(withBos, view(SharedTokenizers.opt(), o));
-        assertFalse(o.boundaryMerged());
+        assertBothTokenizers(PromptTemplate.questionAnswer(), List.of("-###", "-ĠQuestion", "-:", "-ĠSay", "-Ġhi",
+                "-Ċ", "-Ġ###", "-ĠAnswer", "-:", "ĠHi", "!"));
     }
 
     @Test
     void humanAssistantBothTokenizers() {
-        List<String> body = List.of("-Ċ", "-Ċ", "-Human", "-:", "-ĠSay", "-Ġhi", "-Ċ", "-Ċ", "-Assistant", "-:",
-                "ĠHi", "!");
-        EncodedSft g = new SftEncoder(SharedTokenizers.gpt2Hf(), PromptTemplate.humanAssistant(), 512)
-                .encode(SAY_HI);
-        assertEquals(concat(body, "<|endoftext|>"), view(SharedTokenizers.gpt2Hf(), g));
-        EncodedSft o = new SftEncoder(SharedTokenizers.opt(), PromptTemplate.humanAssistant(), 512).encode(SAY_HI);
+        assertBothTokenizers(PromptTemplate.humanAssistant(), List.of("-Ċ", "-Ċ", "-Human", "-:", "-ĠSay", "-Ġhi",
+                "-Ċ", "-Ċ", "-Assistant", "-:", "ĠHi", "!"));
+    }
+
+    /** GPT-2 (both sources) gives {@code body} + EOS; OPT gives a masked BOS + {@code body} + EOS, no merge. */
+    private static void assertBothTokenizers(PromptTemplate template, List<String> body) {
+        for (TextTokenizer gpt2 : List.of(SharedTokenizers.gpt2Files(), SharedTokenizers.gpt2Hf())) {
+            EncodedSft g = new SftEncoder(gpt2, template, 512).encode(SAY_HI);
+            assertEquals(concat(body, "<|endoftext|>"), view(gpt2, g));
+        }
+        EncodedSft o = new SftEncoder(SharedTokenizers.opt(), template, 512).encode(SAY_HI);
         List<String> withBos = new ArrayList<>(List.of("-</s>"));
         withBos.addAll(concat(body, "</s>"));
         assertEquals(withBos, view(SharedTokenizers.opt(), o));
+        assertFalse(o.boundaryMerged());
     }
 
     /**
