@@ -48,7 +48,7 @@ class DatasetResourceTests {
     }
 
     private static io.restassured.response.ValidatableResponse upload(String name, String format, String body) {
-        return given().contentType("application/octet-stream").body(body)
+        return given().contentType("application/octet-stream").body(body.getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .queryParam("name", name).queryParam("kind", "instruction").queryParam("format", format)
                 .post("/v1/datasets").then();
     }

@@ -54,7 +54,9 @@ class JobPreparationIT {
         BatchesEnd end = (BatchesEnd) msgs.get(msgs.size() - 1);
         List<SftBatch> batches = msgs.stream().filter(SftBatch.class::isInstance).map(SftBatch.class::cast).toList();
         assertEquals(end.payload().batchCount(), batches.size());
-        assertEquals(48, end.payload().rowCount(), "80% of 60 rows");
+        assertEquals(48, end.payload().rowCount() + end.payload().skippedRows().size(),
+                "80% of 60 rows are train rows, each sent or reported");
+        end.payload().skippedRows().forEach(r -> assertTrue(r.matches("row \\d+: .+"), r));
         BatchChecksum sum = new BatchChecksum();
         for (int i = 0; i < batches.size(); i++) {
             assertEquals(i, batches.get(i).payload().sequence(), "batches arrive in order");

@@ -60,11 +60,13 @@ public class DatasetRegistry {
     }
 
     /** All datasets, by name. */
+    @Transactional
     public List<DatasetEntity> list() {
         return DatasetEntity.listAll(io.quarkus.panache.common.Sort.ascending("name"));
     }
 
     /** One dataset. */
+    @Transactional
     public Optional<DatasetEntity> find(String name) {
         return DatasetEntity.findByIdOptional(name);
     }

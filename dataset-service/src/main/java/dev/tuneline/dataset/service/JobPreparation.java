@@ -34,7 +34,6 @@ import dev.tuneline.llm.registry.BaseModelResolver;
 import dev.tuneline.llm.tokenizer.TextTokenizer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -63,6 +62,8 @@ public class JobPreparation {
     EventPublisher publisher;
     @Inject
     DatasetServiceConfig config;
+    @Inject
+    dev.tuneline.dataset.repository.PreparedJobRepository preparedJobs;
 
     private final Map<Path, TextTokenizer> tokenizers = new ConcurrentHashMap<>();
 
@@ -261,13 +262,11 @@ public class JobPreparation {
         record(jobId, p, "FAILED", new Prepared(0, 0, 0, null), reason);
     }
 
-    @Transactional
-    boolean alreadyHandled(UUID jobId) {
-        return PreparedJob.findById(jobId) != null;
+    private boolean alreadyHandled(UUID jobId) {
+        return preparedJobs.handled(jobId);
     }
 
-    @Transactional
-    void record(UUID jobId, JobRequested.Payload p, String state, Prepared r, String reason) {
+    private void record(UUID jobId, JobRequested.Payload p, String state, Prepared r, String reason) {
         PreparedJob j = new PreparedJob();
         j.jobId = jobId;
         j.jobType = p.jobType();
@@ -279,6 +278,6 @@ public class JobPreparation {
         j.checksum = r.checksum;
         j.reason = reason;
         j.createdAt = Instant.now();
-        j.persist();
+        preparedJobs.save(j);
     }
 }
