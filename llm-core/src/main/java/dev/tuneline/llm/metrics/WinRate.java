@@ -164,7 +164,8 @@ public final class WinRate {
         double spread = z * Math.sqrt(p * (1 - p) / n + z2 / (4.0 * n * n));
         double lo = (center - spread) / denom;
         double hi = (center + spread) / denom;
-        return new Interval(Math.max(0.0, lo), Math.min(1.0, hi));
+        // the bounds are exactly 0 at p = 0 and 1 at p = 1; keep rounding from moving them inside
+        return new Interval(successes == 0 ? 0.0 : Math.max(0.0, lo), successes == n ? 1.0 : Math.min(1.0, hi));
     }
 
     private static double rate(double x, long n) {
