@@ -95,13 +95,84 @@ public enum BleuTokenizer {
         return line;
     }
 
-    /** The four 13a regular expressions applied to the line padded with one space on each side. */
+    /**
+     * The four 13a regular expressions applied to the line padded with one space on each side, as four
+     * hand-written left-to-right scans that replace exactly like {@link #regexp13aWithPatterns} (each pattern
+     * is one or two characters wide, and a match resumes the scan after it, as {@code re.sub} does).
+     */
     static String regexp13a(String line) {
+        int n = line.length();
+        // (1) isolate the ASCII symbols
+        StringBuilder a = new StringBuilder(n * 2 + 8).append(' ').append(' ').append(' ');
+        for (int i = 0; i < n; i++) {
+            char c = line.charAt(i);
+            if (isSymbol13a(c)) {
+                a.append(' ').append(c).append(' ');
+            } else {
+                a.append(c);
+            }
+        }
+        a.append(' ').append(' ').append(' ');
+        // (2) ([^0-9])([\.,]) -> "$1 $2 "
+        StringBuilder b = new StringBuilder(a.length() + 16);
+        int len = a.length();
+        for (int i = 0; i < len; i++) {
+            char c = a.charAt(i);
+            if (i + 1 < len && !isDigit(c) && isPeriodOrComma(a.charAt(i + 1))) {
+                b.append(c).append(' ').append(a.charAt(i + 1)).append(' ');
+                i++;
+            } else {
+                b.append(c);
+            }
+        }
+        // (3) ([\.,])([^0-9]) -> " $1 $2"
+        a.setLength(0);
+        len = b.length();
+        for (int i = 0; i < len; i++) {
+            char c = b.charAt(i);
+            if (i + 1 < len && isPeriodOrComma(c) && !isDigit(b.charAt(i + 1))) {
+                a.append(' ').append(c).append(' ').append(b.charAt(i + 1));
+                i++;
+            } else {
+                a.append(c);
+            }
+        }
+        // (4) ([0-9])(-) -> "$1 $2 "
+        b.setLength(0);
+        len = a.length();
+        for (int i = 0; i < len; i++) {
+            char c = a.charAt(i);
+            if (i + 1 < len && isDigit(c) && a.charAt(i + 1) == '-') {
+                b.append(c).append(' ').append('-').append(' ');
+                i++;
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    /** The same four substitutions with the original regular expressions (the reference for {@link #regexp13a}). */
+    static String regexp13aWithPatterns(String line) {
         String s = " " + line + " ";
         s = RE_13A_SYMBOLS.matcher(s).replaceAll(" $1 ");
         s = RE_13A_PERIOD_COMMA_AFTER_NON_DIGIT.matcher(s).replaceAll("$1 $2 ");
         s = RE_13A_PERIOD_COMMA_BEFORE_NON_DIGIT.matcher(s).replaceAll(" $1 $2");
         return RE_13A_DASH_AFTER_DIGIT.matcher(s).replaceAll("$1 $2 ");
+    }
+
+    /** The first 13a class: {@code {-~}, {@code [-`}, {@code space-&}, {@code (-+}, {@code :-@} and {@code /}. */
+    private static boolean isSymbol13a(char c) {
+        return (c >= '{' && c <= '~') || (c >= '[' && c <= '`') || (c >= ' ' && c <= '&') || (c >= '(' && c <= '+')
+                || (c >= ':' && c <= '@') || c == '/';
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static boolean isPeriodOrComma(char c) {
+        return c == '.' || c == ',';
     }
 
     private static String regexpIntl(String line) {

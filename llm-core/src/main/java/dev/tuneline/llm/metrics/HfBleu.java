@@ -2,7 +2,6 @@ package dev.tuneline.llm.metrics;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -84,19 +83,12 @@ public final class HfBleu {
             referenceLength += shortest;
             translationLength += hyp.length;
 
-            NgramIndex index = new NgramIndex(budget);
-            Map<String, Integer> merged = null;
+            NgramIndex index = new NgramIndex(budget, maxOrder);
+            List<int[]> refIds = new ArrayList<>(refToks.size());
             for (String[] t : refToks) {
-                Map<String, Integer> c = index.count(index.encodeAdding(t), maxOrder);
-                if (merged == null) {
-                    merged = c;
-                } else {
-                    for (Map.Entry<String, Integer> e : c.entrySet()) {
-                        merged.merge(e.getKey(), e.getValue(), Math::max);
-                    }
-                }
+                refIds.add(index.encodeAdding(t));
             }
-            index.clippedMatches(index.encodeKnown(hyp), maxOrder, merged, matches);
+            index.referenceCounts(refIds, maxOrder).clippedMatches(index.encodeKnown(hyp), maxOrder, matches);
             for (int order = 1; order <= maxOrder; order++) {
                 int p = hyp.length - order + 1;
                 if (p > 0) {

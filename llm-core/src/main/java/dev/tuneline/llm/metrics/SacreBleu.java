@@ -3,7 +3,6 @@ package dev.tuneline.llm.metrics;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -379,26 +378,18 @@ public final class SacreBleu {
     /** One segment's reference n-grams (max count over references) and reference lengths. */
     private static final class RefSegment {
         final NgramIndex index;
-        final Map<String, Integer> ngrams;
+        final NgramIndex.RefCounts ngrams;
         final int[] refLens;
 
         RefSegment(List<String[]> refs, int tokenBudget, int maxOrder) {
-            index = new NgramIndex(tokenBudget);
+            index = new NgramIndex(tokenBudget, maxOrder);
             refLens = new int[refs.size()];
-            Map<String, Integer> merged = null;
+            List<int[]> ids = new ArrayList<>(refs.size());
             for (int r = 0; r < refs.size(); r++) {
-                String[] t = refs.get(r);
-                refLens[r] = t.length;
-                Map<String, Integer> c = index.count(index.encodeAdding(t), maxOrder);
-                if (merged == null) {
-                    merged = c;
-                } else {
-                    for (Map.Entry<String, Integer> e : c.entrySet()) {
-                        merged.merge(e.getKey(), e.getValue(), Math::max);
-                    }
-                }
+                refLens[r] = refs.get(r).length;
+                ids.add(index.encodeAdding(refs.get(r)));
             }
-            ngrams = merged == null ? Map.of() : merged;
+            ngrams = index.referenceCounts(ids, maxOrder);
         }
     }
 
@@ -415,7 +406,7 @@ public final class SacreBleu {
         stats[0] = hypLen;
         stats[1] = closestRefLen(hypLen, seg.refLens);
         long[] correct = new long[order];
-        seg.index.clippedMatches(seg.index.encodeKnown(hypTokens), order, seg.ngrams, correct);
+        seg.ngrams.clippedMatches(seg.index.encodeKnown(hypTokens), order, correct);
         for (int n = 1; n <= order; n++) {
             stats[1 + n] = correct[n - 1];
             stats[1 + order + n] = Math.max(0, hypLen - n + 1);
