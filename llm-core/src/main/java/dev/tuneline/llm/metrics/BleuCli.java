@@ -103,17 +103,10 @@ public final class BleuCli {
         }
         List<String> results = new ArrayList<>();
         for (String metric : opts.metrics) {
-            boolean json = opts.format == Format.JSON;
-            if (metric.equals("bleu")) {
-                SacreBleu bleu = bleu(opts, false);
-                BleuScore s = bleu.corpusScore(system, refStreams);
-                results.add(opts.scoreOnly ? ScoreText.scoreOnly(s.score(), opts.width)
-                        : json ? s.toJson(opts.width) : s.formatWithSignature(opts.width, opts.shortSignature));
-            } else {
-                ChrfScore s = chrf(opts).corpusScore(system, refStreams);
-                results.add(opts.scoreOnly ? ScoreText.scoreOnly(s.score(), opts.width)
-                        : json ? s.toJson(opts.width) : s.formatWithSignature(opts.width, opts.shortSignature));
-            }
+            MetricScore s = metric.equals("bleu") ? bleu(opts, false).corpusScore(system, refStreams)
+                    : chrf(opts).corpusScore(system, refStreams);
+            results.add(opts.scoreOnly ? s.formatScoreOnly(opts.width)
+                    : opts.format == Format.JSON ? s.toJson(opts.width) : s.formatWithSignature(opts.width, opts.shortSignature));
         }
         return printSingleResults(results, opts.format);
     }
@@ -131,15 +124,8 @@ public final class BleuCli {
             if (i > 0) {
                 out.append('\n');
             }
-            if (isBleu) {
-                BleuScore s = bleu.sentenceScore(system.get(i), refs);
-                out.append(opts.scoreOnly ? ScoreText.scoreOnly(s.score(), opts.width)
-                        : s.formatWithSignature(opts.width, opts.shortSignature));
-            } else {
-                ChrfScore s = chrf.sentenceScore(system.get(i), refs);
-                out.append(opts.scoreOnly ? ScoreText.scoreOnly(s.score(), opts.width)
-                        : s.formatWithSignature(opts.width, opts.shortSignature));
-            }
+            MetricScore s = isBleu ? bleu.sentenceScore(system.get(i), refs) : chrf.sentenceScore(system.get(i), refs);
+            out.append(opts.scoreOnly ? s.formatScoreOnly(opts.width) : s.formatWithSignature(opts.width, opts.shortSignature));
         }
         return out.toString();
     }
