@@ -146,6 +146,12 @@ public final class BleuBench {
                     ? "  (identical)" : "  (DIFFERENT)"));
         }
         System.out.printf(Locale.ROOT, "Java process CPU during the timed rounds: %.1f s (single-threaded scoring)%n", javaCpu);
+        try (var files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.delete(f);
+            }
+        }
+        Files.delete(dir);
     }
 
     /** The first {@code n} output lines with at least four words, whitespace collapsed. */
