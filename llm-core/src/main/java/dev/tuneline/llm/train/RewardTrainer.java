@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import dev.tuneline.llm.model.Checkpoints;
+import dev.tuneline.llm.model.RewardModel;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,6 +22,15 @@ public final class RewardTrainer extends TrainerCore<PairBatch> {
     /** Trains {@code trainable} inside reward model {@code model}; {@code writer} saves the final model. */
     public RewardTrainer(Block model, Map<String, Parameter> trainable, TrainingConfig config, ModelWriter writer) {
         super(model, trainable, config, writer);
+    }
+
+    /**
+     * A trainer for {@code model} as the config asks: full fine-tuning of every HF parameter (backbone and score
+     * head); the final model is written as an HF sequence classifier by {@link Checkpoints#save(RewardModel,
+     * java.nio.file.Path)}.
+     */
+    public static RewardTrainer of(RewardModel model, TrainingConfig config) {
+        return new RewardTrainer(model, model.hfParameters(), config, dir -> Checkpoints.save(model, dir));
     }
 
     @Override

@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import dev.tuneline.llm.model.CausalLm;
+import dev.tuneline.llm.model.Checkpoints;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -19,6 +21,14 @@ public final class SftTrainer extends TrainerCore<TokenBatch> {
     /** Trains {@code trainable} inside {@code model}; {@code writer} saves the final model (null = weights only). */
     public SftTrainer(Block model, Map<String, Parameter> trainable, TrainingConfig config, ModelWriter writer) {
         super(model, trainable, config, writer);
+    }
+
+    /**
+     * A trainer for {@code model} as the config asks: full fine-tuning of every HF parameter; the final model is
+     * written in HF layout by {@link Checkpoints#save(CausalLm, java.nio.file.Path)}.
+     */
+    public static SftTrainer of(CausalLm model, TrainingConfig config) {
+        return new SftTrainer(model, model.hfParameters(), config, dir -> Checkpoints.save(model, dir));
     }
 
     @Override
