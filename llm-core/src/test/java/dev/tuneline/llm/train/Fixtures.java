@@ -138,20 +138,42 @@ final class Fixtures {
         return withEos.length <= maxLen ? withEos : Arrays.copyOfRange(withEos, withEos.length - maxLen, withEos.length);
     }
 
+    /** {@link #compact} for pairs: dense ids (EOS last), vocabulary size in {@code vocabOut[0]}. */
+    static List<Pair> compactPairs(List<Pair> pairs, int[] vocabOut) {
+        java.util.TreeMap<Integer, Integer> map = new java.util.TreeMap<>();
+        for (Pair p : pairs) {
+            Arrays.stream(p.chosen()).filter(i -> i != EOS).forEach(i -> map.put(i, 0));
+            Arrays.stream(p.rejected()).filter(i -> i != EOS).forEach(i -> map.put(i, 0));
+        }
+        int next = 0;
+        for (Integer k : map.keySet()) {
+            map.put(k, next++);
+        }
+        map.put(EOS, next++);
+        vocabOut[0] = next;
+        return pairs.stream().map(p -> new Pair(Arrays.stream(p.chosen()).map(map::get).toArray(),
+                Arrays.stream(p.rejected()).map(map::get).toArray())).toList();
+    }
+
     static PairBatch collatePairs(List<Pair> pairs) {
+        return collatePairs(pairs, EOS);
+    }
+
+    /** Right-pads both sides with {@code pad}. */
+    static PairBatch collatePairs(List<Pair> pairs, int pad) {
         List<int[]> c = pairs.stream().map(Pair::chosen).toList();
         List<int[]> r = pairs.stream().map(Pair::rejected).toList();
-        int[][][] cm = pad(c);
-        int[][][] rm = pad(r);
+        int[][][] cm = pad(c, pad);
+        int[][][] rm = pad(r, pad);
         return new PairBatch(cm[0], cm[1], rm[0], rm[1]);
     }
 
-    private static int[][][] pad(List<int[]> rows) {
+    private static int[][][] pad(List<int[]> rows, int pad) {
         int t = rows.stream().mapToInt(a -> a.length).max().orElseThrow();
         int[][] ids = new int[rows.size()][t];
         int[][] mask = new int[rows.size()][t];
         for (int i = 0; i < rows.size(); i++) {
-            Arrays.fill(ids[i], EOS);
+            Arrays.fill(ids[i], pad);
             System.arraycopy(rows.get(i), 0, ids[i], 0, rows.get(i).length);
             Arrays.fill(mask[i], 0, rows.get(i).length, 1);
         }
