@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import dev.tuneline.llm.model.CausalLm;
+import dev.tuneline.llm.model.Checkpoints;
+import dev.tuneline.llm.model.LmConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -122,6 +125,42 @@ class ResumeTest {
         }
         assertEquals(List.of(4, 5, 6, 7, 8), List.copyOf(resumed.keySet()));
         for (int s = STOP_AT + 1; s <= STEPS; s++) {
+            assertEquals(straight.get(s), resumed.get(s), 1e-6, "step " + s);
+        }
+    }
+
+    /** With a real GPT-2 block (dropout 0.1 everywhere) the per-step engine seed makes the resumed steps identical. */
+    @Test
+    void resumeIsExactWithDropout(@TempDir Path dir) throws Exception {
+        int[] vocab = new int[1];
+        List<Fixtures.Row> rows = Fixtures.compact(Fixtures.codeAlpaca(24, 32), vocab);
+        int eos = Fixtures.compactEos(vocab[0]);
+        LmConfig lm = LmConfig.tinyGpt2(vocab[0]);
+        assertTrue(lm.dropout() > 0 && lm.attentionDropout() > 0, "the test needs dropout");
+        TrainingConfig config = TrainingConfig.builder().optMaxSteps(5).optPerDeviceBatchSize(4)
+                .optGradientAccumulationSteps(2).optLearningRate(1e-3).optSaveSteps(2).optLoggingSteps(1).optSeed(9)
+                .optOutputDir(dir.resolve("a").toString()).build();
+        Map<Integer, Double> straight = new TreeMap<>();
+        Map<Integer, Double> resumed = new TreeMap<>();
+        for (int run = 0; run < 2; run++) {
+            Map<Integer, Double> into = run == 0 ? straight : resumed;
+            try (NDManager base = NDManager.newBaseManager()) {
+                CausalLm model = Checkpoints.create(lm, base, 3);
+                try (SftTrainer t = SftTrainer.of(model, config)) {
+                    if (run == 1) {
+                        t.resumeFrom(dir.resolve("a").resolve("checkpoint-2"));
+                    }
+                    t.train(BatchSource.shuffled(rows, 4, 9, b -> Fixtures.collate(b, eos)), null, new TrainingListener() {
+                        @Override
+                        public void onStep(TrainingProgress p) {
+                            into.put(p.step(), p.loss());
+                        }
+                    });
+                }
+            }
+        }
+        assertEquals(List.of(3, 4, 5), List.copyOf(resumed.keySet()));
+        for (int s = 3; s <= 5; s++) {
             assertEquals(straight.get(s), resumed.get(s), 1e-6, "step " + s);
         }
     }
