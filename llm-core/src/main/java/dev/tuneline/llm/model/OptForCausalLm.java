@@ -250,9 +250,15 @@ public final class OptForCausalLm extends CausalLm {
             throw new IllegalArgumentException(
                     "KV cache has " + cache.batchSize() + " rows but the input has " + b);
         }
-        if (past + t > c.maxPositions()) {
-            throw new IllegalArgumentException("sequence length " + (past + t)
-                    + " exceeds max_position_embeddings " + c.maxPositions());
+        long maxId = ids.max().getLong();
+        long minId = ids.min().getLong();
+        if (minId < 0 || maxId >= c.vocabSize()) {
+            throw new IllegalArgumentException("token id " + (minId < 0 ? minId : maxId)
+                    + " is outside the vocabulary [0, " + c.vocabSize() + ")");
+        }
+        if (past + t > c.maxPositions() && mask.sum(new int[] {1}).max().getLong() > c.maxPositions()) {
+            throw new IllegalArgumentException("a row has more attended tokens than max_position_embeddings "
+                    + c.maxPositions());
         }
     }
 }

@@ -34,8 +34,8 @@ import java.util.Map;
  */
 public final class SafeTensors {
 
-    /** Largest chunk moved through one Java buffer. */
-    static final long CHUNK_BYTES = 256L << 20;
+    /** Largest chunk moved through one Java buffer (tests lower it to exercise chunking). */
+    static long chunkBytes = 256L << 20;
     private static final long MAX_HEADER = 100L << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -124,7 +124,7 @@ public final class SafeTensors {
         long rows = e.shape.length == 0 ? 1 : e.shape[0];
         long rowElems = rows == 0 ? 0 : n / rows;
         long rowBytes = Math.max(1, rowElems * elemBytes);
-        long rowsPerChunk = Math.max(1, CHUNK_BYTES / rowBytes);
+        long rowsPerChunk = Math.max(1, chunkBytes / rowBytes);
         if (rowElems * 4L > Integer.MAX_VALUE - 64) {
             throw new IllegalArgumentException("tensor '" + e.name + "' in " + e.file
                     + " has rows of " + rowElems + " elements, over the 2 GiB chunk limit");
@@ -266,7 +266,7 @@ public final class SafeTensors {
         }
         long rows = s.dimension() == 0 ? 1 : s.get(0);
         long rowBytes = total / rows * 4L;
-        long rowsPerChunk = Math.max(1, CHUNK_BYTES / rowBytes);
+        long rowsPerChunk = Math.max(1, chunkBytes / rowBytes);
         if (rows <= rowsPerChunk || s.dimension() == 0) {
             writeFully(ch, littleEndian(a.toByteBuffer()));
             return;
