@@ -26,11 +26,14 @@ public final class RewardTrainer extends TrainerCore<PairBatch> {
 
     /**
      * A trainer for {@code model} as the config asks: full fine-tuning of every HF parameter (backbone and score
-     * head); the final model is written as an HF sequence classifier by {@link Checkpoints#save(RewardModel,
-     * java.nio.file.Path)}.
+     * head), or with {@code lora} the adapters plus the score head (PEFT's {@code modules_to_save}). The final
+     * model is an HF sequence classifier ({@link Checkpoints#save(RewardModel, java.nio.file.Path)}); a LoRA run also
+     * writes {@code final/adapter/} and merges the adapters into the in-memory model first, as
+     * {@link SftTrainer#of} does.
      */
     public static RewardTrainer of(RewardModel model, TrainingConfig config) {
-        return new RewardTrainer(model, model.hfParameters(), config, dir -> Checkpoints.save(model, dir));
+        return new RewardTrainer(model, FineTuning.trainable(model, model.hfParameters(), config), config,
+                FineTuning.writer(model, config, dir -> Checkpoints.save(model, dir)));
     }
 
     @Override

@@ -24,11 +24,15 @@ public final class SftTrainer extends TrainerCore<TokenBatch> {
     }
 
     /**
-     * A trainer for {@code model} as the config asks: full fine-tuning of every HF parameter; the final model is
-     * written in HF layout by {@link Checkpoints#save(CausalLm, java.nio.file.Path)}.
+     * A trainer for {@code model} as the config asks. Without {@code lora}: full fine-tuning of every HF parameter;
+     * {@code output_dir/final} is the HF checkpoint ({@link Checkpoints#save(CausalLm, java.nio.file.Path)}). With
+     * {@code lora}: LoRA is applied now (unless the model already has adapters) and only adapters train; checkpoints
+     * also hold PEFT's adapter files; at the end {@code final/adapter/} gets the PEFT adapters, then the adapters are
+     * merged into the in-memory model and {@code final/} gets the merged HF checkpoint.
      */
     public static SftTrainer of(CausalLm model, TrainingConfig config) {
-        return new SftTrainer(model, model.hfParameters(), config, dir -> Checkpoints.save(model, dir));
+        return new SftTrainer(model, FineTuning.trainable(model, model.hfParameters(), config), config,
+                FineTuning.writer(model, config, dir -> Checkpoints.save(model, dir)));
     }
 
     @Override

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import dev.tuneline.llm.lora.LoraConfig;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,6 +37,8 @@ import java.util.regex.Pattern;
  *       {@code max_seq_length} (1024; longer batches are rejected, truncation is the encoder's job).</li>
  *   <li>{@code device}: cpu, gpu, gpu:N (cuda:N accepted); {@code precision}: fp32 only (bf16/fp16 rejected).</li>
  *   <li>{@code center_rewards_coefficient} (null): reward training only, TRL's {@code RewardConfig} field.</li>
+ *   <li>{@code lora} (null = full fine-tuning): {@code {r, lora_alpha, lora_dropout, target_modules}} as PEFT
+ *       (missing keys take the lab's r 16, alpha 32, dropout 0.05, [q_proj, v_proj]).</li>
  *   <li>{@code output_dir} (null = no checkpoints, no saved model).</li>
  * </ul>
  */
@@ -66,6 +70,7 @@ public final class TrainingConfig {
     private final String device;
     private final String precision;
     private final Double centerRewardsCoefficient;
+    private final LoraConfig lora;
     private final String outputDir;
 
     private TrainingConfig(Builder b) {
@@ -92,6 +97,7 @@ public final class TrainingConfig {
         device = b.device.trim().toLowerCase(Locale.ROOT);
         precision = b.precision.trim().toLowerCase(Locale.ROOT);
         centerRewardsCoefficient = b.centerRewardsCoefficient;
+        lora = b.lora;
         outputDir = b.outputDir;
     }
 
@@ -110,7 +116,7 @@ public final class TrainingConfig {
                 .optMaxGradNorm(maxGradNorm).optSeed(seed).optLoggingSteps(loggingSteps).optSaveSteps(saveSteps)
                 .optEvalSteps(evalSteps).optSaveTotalLimit(saveTotalLimit).optMaxSeqLength(maxSeqLength)
                 .optDevice(device).optPrecision(precision).optCenterRewardsCoefficient(centerRewardsCoefficient)
-                .optOutputDir(outputDir);
+                .optLora(lora).optOutputDir(outputDir);
     }
 
     private static ObjectMapper mapper(boolean yaml) {
@@ -324,6 +330,13 @@ public final class TrainingConfig {
         return centerRewardsCoefficient;
     }
 
+    /** LoRA settings; null = full fine-tuning. */
+    @JsonProperty("lora")
+    @JsonSerialize(using = LoraJson.Serializer.class)
+    public LoraConfig lora() {
+        return lora;
+    }
+
     /** HF {@code output_dir}; null = keep nothing on disk. */
     @JsonProperty("output_dir")
     public String outputDir() {
@@ -361,6 +374,7 @@ public final class TrainingConfig {
         private String device = "cpu";
         private String precision = "fp32";
         private Double centerRewardsCoefficient;
+        private LoraConfig lora;
         private String outputDir;
 
         Builder() {}
@@ -456,6 +470,11 @@ public final class TrainingConfig {
         /** Reward centering coefficient (reward training only). */
         @JsonProperty("center_rewards_coefficient") @JsonAlias("centerRewardsCoefficient")
         public Builder optCenterRewardsCoefficient(Double v) { centerRewardsCoefficient = v; return this; }
+
+        /** LoRA instead of full fine-tuning (null = full). */
+        @JsonProperty("lora")
+        @JsonDeserialize(using = LoraJson.Deserializer.class)
+        public Builder optLora(LoraConfig v) { lora = v; return this; }
 
         /** Where checkpoints and the final model go. */
         @JsonProperty("output_dir") @JsonAlias("outputDir")

@@ -32,6 +32,15 @@ class TrainingConfigTest {
         assertEquals(1.0, c.maxGradNorm()); // HF default
         assertEquals("cpu", c.device());
 
+        Path lora = dir.resolve("lora.json");
+        Files.writeString(lora, "{\"learning_rate\": 2e-4, \"lora\": {\"r\": 8, \"lora_alpha\": 32,"
+                + " \"target_modules\": [\"c_attn\"]}}");
+        TrainingConfig l = TrainingConfig.read(lora);
+        assertEquals(new dev.tuneline.llm.lora.LoraConfig(8, 32f, 0.05f, java.util.List.of("c_attn")), l.lora());
+        assertEquals(l.lora(), TrainingConfig.fromJson(l.toJson()).lora());
+        assertTrue(l.toJson().contains("\"lora_alpha\" : 32"), l.toJson());
+        assertEquals(null, c.lora());
+
         Path yaml = dir.resolve("rm.yaml");
         Files.writeString(yaml, "maxSteps: 30\nperDeviceBatchSize: 2\nlearning_rate: 0.001\n"
                 + "center_rewards_coefficient: 0.01\nlr_scheduler_type: constant_with_warmup\nwarmup_steps: 3\n");
@@ -67,6 +76,10 @@ class TrainingConfigTest {
         Files.writeString(typo, "{\"learning_rat\": 0.1}");
         Exception e = assertThrows(Exception.class, () -> TrainingConfig.read(typo));
         assertTrue(e.getMessage().contains("learning_rat") && e.getMessage().contains("typo.json"), e.getMessage());
+        Path badLora = dir.resolve("badlora.json");
+        Files.writeString(badLora, "{\"lora\": {\"r\": 0}}");
+        e = assertThrows(Exception.class, () -> TrainingConfig.read(badLora));
+        assertTrue(e.getMessage().contains("lora") && e.getMessage().contains("rank"), e.getMessage());
         Path bad = dir.resolve("bad.json");
         Files.writeString(bad, "{\"lr_scheduler_type\": \"exponential\"}");
         e = assertThrows(Exception.class, () -> TrainingConfig.read(bad));
