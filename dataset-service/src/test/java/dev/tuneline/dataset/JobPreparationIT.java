@@ -46,7 +46,7 @@ class JobPreparationIT {
     @Test
     void sftJobBecomesMaskedBatchesWithAnEndMarkerThatAddsUp() throws Exception {
         UUID job = UUID.randomUUID();
-        JobConfig cfg = new JobConfig(5, 4, null, 96, 42L, 0.2, "alpaca", 60, 3, null, null, null);
+        JobConfig cfg = new JobConfig(5, 4, null, 96, 42L, 0.2, "alpaca", 60, 3, null, null, null, null, null, null, null, null, null, null, null);
         send(JobRequested.of(job, new JobRequested.Payload("sft", "code_alpaca_2k", "tiny-gpt2", cfg)));
 
         List<BatchMessage> msgs = readUntil(Topics.SFT_BATCHES, new BatchMessageDeserializer(), job,
@@ -90,7 +90,7 @@ class JobPreparationIT {
     @Test
     void rewardJobBecomesPreferenceBatches() throws Exception {
         UUID job = UUID.randomUUID();
-        JobConfig cfg = new JobConfig(5, 4, null, 128, 42L, 0.2, null, 40, 4, null, null, null);
+        JobConfig cfg = new JobConfig(5, 4, null, 128, 42L, 0.2, null, 40, 4, null, null, null, null, null, null, null, null, null, null, null);
         send(JobRequested.of(job, new JobRequested.Payload("reward", "hh_helpful_pairs", "tiny-gpt2", cfg)));
         List<BatchMessage> msgs = readUntil(Topics.REWARD_BATCHES, new BatchMessageDeserializer(), job,
                 m -> m instanceof BatchesEnd);

@@ -15,15 +15,43 @@ package dev.tuneline.events;
  * @param maxNewTokens    generation length for BLEU (default 32)
  * @param hiddenSize      width of a randomly initialised model (default 64)
  * @param layers          depth of a randomly initialised model (default 2)
+ * @param gradientAccumulationSteps micro-batches per optimizer step (default 1)
+ * @param warmupRatio     share of steps with linear warm-up (default 0.1)
+ * @param scheduler       linear, cosine or constant (default linear)
+ * @param loraRank        LoRA rank; null = full fine-tuning (the reference lab: 16 for SFT, 8 for reward)
+ * @param loraAlpha       LoRA alpha (default 2 x rank)
+ * @param loraTargets     LoRA target modules (default q_proj, v_proj; GPT-2: c_attn)
+ * @param filter          row filter: all, empty-input (the reference lab), with-input (default all)
+ * @param numBeams        beams for evaluation generation (default 1 = greedy)
  */
 public record JobConfig(Integer maxSteps, Integer batchSize, Double learningRate, Integer maxSeqLength, Long seed,
         Double evalRatio, String template, Integer maxRows, Integer evalSamples, Integer maxNewTokens,
-        Integer hiddenSize, Integer layers) {
+        Integer hiddenSize, Integer layers, Integer gradientAccumulationSteps, Double warmupRatio, String scheduler,
+        Integer loraRank, Double loraAlpha, java.util.List<String> loraTargets, String filter, Integer numBeams) {
 
     /** Defaults for everything. */
     public static JobConfig defaults() {
-        return new JobConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+        return new JobConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null);
     }
+
+    /** A copy with another template. */
+    public JobConfig withTemplate(String t) {
+        return new JobConfig(maxSteps, batchSize, learningRate, maxSeqLength, seed, evalRatio, t, maxRows, evalSamples,
+                maxNewTokens, hiddenSize, layers, gradientAccumulationSteps, warmupRatio, scheduler, loraRank, loraAlpha,
+                loraTargets, filter, numBeams);
+    }
+
+    /** gradientAccumulationSteps or its default. */
+    public int gradientAccumulationStepsOr() { return gradientAccumulationSteps == null ? 1 : gradientAccumulationSteps; }
+    /** warmupRatio or its default. */
+    public double warmupRatioOr() { return warmupRatio == null ? 0.1 : warmupRatio; }
+    /** scheduler or its default. */
+    public String schedulerOr() { return scheduler == null ? "linear" : scheduler; }
+    /** filter or its default. */
+    public String filterOr() { return filter == null ? "all" : filter; }
+    /** numBeams or its default. */
+    public int numBeamsOr() { return numBeams == null ? 1 : numBeams; }
 
     /** maxSteps or its default. */
     public int maxStepsOr() { return maxSteps == null ? 30 : maxSteps; }

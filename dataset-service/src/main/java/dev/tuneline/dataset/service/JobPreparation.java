@@ -100,7 +100,7 @@ public class JobPreparation {
         BaseModelRef base = resolver().resolve(p.baseModel());
         TextTokenizer tok = tokenizer(base.tokenizerDir());
         List<InstructionRow> rows = new DatasetLoader().loadInstructions(Path.of(ds.path));
-        rows = cap(rows, cfg.maxRowsOr());
+        rows = cap(Splits.filter(rows, Splits.filterByName(cfg.filterOr())), cfg.maxRowsOr());
         Splits.Split<InstructionRow> split = Splits.trainEvalSplit(rows, cfg.evalRatioOr(), cfg.seedOr());
         PromptTemplate template = PromptTemplate.byName(cfg.template() == null ? "alpaca" : cfg.template());
         EncodeReport report = new dev.tuneline.llm.data.SftEncoder(tok, template, cfg.maxSeqLengthOr()).encodeAll(split.train());
@@ -177,8 +177,7 @@ public class JobPreparation {
     }
 
     private static JobConfig withTemplate(JobConfig c, String template) {
-        return new JobConfig(c.maxSteps(), c.batchSize(), c.learningRate(), c.maxSeqLength(), c.seed(), c.evalRatio(),
-                template, c.maxRows(), c.evalSamples(), c.maxNewTokens(), c.hiddenSize(), c.layers());
+        return c.withTemplate(template);
     }
 
     /** Collates a chunk; halves it while its JSON would exceed the message limit. */

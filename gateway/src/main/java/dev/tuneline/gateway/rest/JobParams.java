@@ -22,11 +22,26 @@ public record JobParams(
         @Schema(description = "Held-out rows evaluated (default 8)") @Min(value = 1, message = "evalSamples must be >= 1") @Max(value = 10_000, message = "evalSamples must be <= 10000") Integer evalSamples,
         @Schema(description = "Generated tokens per eval prompt (default 32)") @Min(value = 1, message = "maxNewTokens must be >= 1") @Max(value = 1024, message = "maxNewTokens must be <= 1024") Integer maxNewTokens,
         @Schema(description = "Width of a random-init model (default 64)") @Min(value = 8, message = "hiddenSize must be >= 8") @Max(value = 4096, message = "hiddenSize must be <= 4096") Integer hiddenSize,
-        @Schema(description = "Depth of a random-init model (default 2)") @Min(value = 1, message = "layers must be >= 1") @Max(value = 96, message = "layers must be <= 96") Integer layers) {
+        @Schema(description = "Depth of a random-init model (default 2)") @Min(value = 1, message = "layers must be >= 1") @Max(value = 96, message = "layers must be <= 96") Integer layers,
+        @Schema(description = "Micro-batches per optimizer step (default 1)") @Min(value = 1, message = "gradientAccumulationSteps must be >= 1") @Max(value = 1024, message = "gradientAccumulationSteps must be <= 1024") Integer gradientAccumulationSteps,
+        @Schema(description = "Warm-up share of steps (default 0.1)") @DecimalMin(value = "0", message = "warmupRatio must be >= 0") @DecimalMax(value = "1", message = "warmupRatio must be <= 1") Double warmupRatio,
+        @Schema(description = "LR schedule: linear, cosine, constant (default linear)") @Pattern(regexp = "linear|cosine|constant", message = "scheduler must be linear, cosine or constant") String scheduler,
+        @Schema(description = "LoRA rank; omit for full fine-tuning") @Min(value = 1, message = "loraRank must be >= 1") @Max(value = 1024, message = "loraRank must be <= 1024") Integer loraRank,
+        @Schema(description = "LoRA alpha (default 2 x rank)") @DecimalMin(value = "0", inclusive = false, message = "loraAlpha must be > 0") Double loraAlpha,
+        @Schema(description = "LoRA target modules (default q_proj, v_proj; c_attn on GPT-2)") java.util.List<@Pattern(regexp = "[A-Za-z0-9_.]{1,64}", message = "loraTargets entries must be module names") String> loraTargets,
+        @Schema(description = "Row filter: all, empty-input, with-input (default all)") @Pattern(regexp = "all|empty-input|with-input", message = "filter must be all, empty-input or with-input") String filter,
+        @Schema(description = "Beams for evaluation generation (default 1)") @Min(value = 1, message = "numBeams must be >= 1") @Max(value = 16, message = "numBeams must be <= 16") Integer numBeams) {
+
+    /** All defaults. */
+    public static JobParams defaults() {
+        return new JobParams(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null);
+    }
 
     /** The wire form. */
     public JobConfig toConfig() {
         return new JobConfig(maxSteps, batchSize, learningRate, maxSeqLength, seed, evalRatio, template, maxRows,
-                evalSamples, maxNewTokens, hiddenSize, layers);
+                evalSamples, maxNewTokens, hiddenSize, layers, gradientAccumulationSteps, warmupRatio, scheduler,
+                loraRank, loraAlpha, loraTargets, filter, numBeams);
     }
 }

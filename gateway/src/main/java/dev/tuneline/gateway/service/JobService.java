@@ -44,8 +44,7 @@ public class JobService {
     /** Persists a new job and its job-requested event in one transaction. */
     @Transactional
     public Job create(JobCreateRequest req) {
-        JobParams params = req.config() == null ? new JobParams(null, null, null, null, null, null, null, null, null,
-                null, null, null) : req.config();
+        JobParams params = req.config() == null ? JobParams.defaults() : req.config();
         Job job = new Job();
         job.id = UUID.randomUUID();
         job.type = req.type();

@@ -1,0 +1,26 @@
+package dev.tuneline.sftworker.messaging;
+
+import dev.tuneline.events.BatchMessage;
+import dev.tuneline.events.Topics;
+import dev.tuneline.worker.TrainingService;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/** Receives a job's SFT batches (keyed by job, so one worker owns a job); unreadable records go to the DLQ. */
+@ApplicationScoped
+public class SftBatchConsumer {
+    @Inject
+    TrainingService training;
+
+    /** Spools one record; training starts off this thread when the end marker arrives. */
+    @Incoming(Topics.SFT_BATCHES)
+    @Blocking
+    public void onBatch(BatchMessage message) {
+        if (message == null) {
+            throw new IllegalArgumentException("sft-batches record without a readable payload");
+        }
+        training.onBatch(message);
+    }
+}
