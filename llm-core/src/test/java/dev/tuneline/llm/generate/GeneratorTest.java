@@ -11,35 +11,23 @@ import ai.djl.ndarray.NDManager;
 import dev.tuneline.llm.model.CausalLm;
 import dev.tuneline.llm.model.Checkpoints;
 import dev.tuneline.llm.model.LmConfig;
+import dev.tuneline.llm.model.ManagedTest;
 import dev.tuneline.llm.model.ModelTestUtil;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Generation: cache = no cache, batch = one by one, seeds, beams (vs exhaustive search), stopping rules. */
-class GeneratorTest {
+class GeneratorTest extends ManagedTest {
 
-    private static NDManager manager;
     private static final int[] P1 = {5, 17, 120, 44};
     private static final int[] P2 = {9, 10, 11, 12, 13, 14, 15, 16, 17};
     private static final int[] P3 = {250, 3};
-
-    @BeforeAll
-    static void setUp() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        manager.close();
-    }
 
     /** Peaked random models (large init) so argmax margins are far above float noise. */
     static Stream<CausalLm> models() {

@@ -21,26 +21,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** HF checkpoint layout in and out: round trips, names and prefixes, shards, dtypes, errors, large files. */
-class CheckpointTest {
+class CheckpointTest extends ManagedTest {
 
-    private static NDManager manager;
     private static final long[] IDS = {2, 100, 7, 250, 9, 9, 41};
-
-    @BeforeAll
-    static void setUp() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        manager.close();
-    }
 
     @Test
     void optSavedAndReloadedGivesIdenticalLogits(@TempDir Path dir) throws Exception {
