@@ -80,6 +80,22 @@ class CheckpointTest extends ManagedTest {
     }
 
     @Test
+    void untiedHeadIsSavedAndTokenizerFilesAreCopied(@TempDir Path dir) throws Exception {
+        LmConfig c = LmConfig.tinyOpt(400).toBuilder().optTieWordEmbeddings(false).build();
+        CausalLm model = Checkpoints.create(c, manager, 8);
+        assertTrue(model.hfParameters().containsKey("lm_head.weight"));
+        Checkpoints.save(model, dir);
+        assertTrue(SafeTensors.readHeader(dir.resolve("model.safetensors")).containsKey("lm_head.weight"));
+        CausalLm back = Checkpoints.loadCausalLm(dir, manager);
+        assertFalse(back.config().tieWordEmbeddings());
+        assertArrayEquals(logits(model, manager, IDS), logits(back, manager, IDS));
+
+        var copied = Checkpoints.copyTokenizerFiles(SharedData.path("parity/tiny-opt-preln"), dir);
+        assertEquals(java.util.List.of("tokenizer_config.json", "special_tokens_map.json", "vocab.json", "merges.txt"), copied);
+        assertEquals(Files.size(SharedData.path("parity/tiny-opt-preln/merges.txt")), Files.size(dir.resolve("merges.txt")));
+    }
+
+    @Test
     void shardedCheckpointLoads(@TempDir Path dir) throws Exception {
         CausalLm model = Checkpoints.create(LmConfig.tinyOpt(400), manager, 9);
         Checkpoints.save(model, dir);
