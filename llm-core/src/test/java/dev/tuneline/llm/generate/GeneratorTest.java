@@ -84,6 +84,18 @@ class GeneratorTest extends ManagedTest {
     }
 
     @Test
+    void generationFromAnotherThreadMatches() throws Exception {
+        CausalLm model = Checkpoints.create(LmConfig.tinyGpt2(300).toBuilder().optInitStd(0.3f).build(), manager, 9);
+        Generator g = new Generator(model, manager);
+        int[] here = g.generate(P1, greedy(8).build()).tokens();
+        int[][] there = new int[1][];
+        Thread t = new Thread(() -> there[0] = g.generate(P1, greedy(8).build()).tokens());
+        t.start();
+        t.join();
+        assertArrayEquals(here, there[0]);
+    }
+
+    @Test
     void sameSeedSameTextAndSamplingKnobsBehave() {
         CausalLm model = Checkpoints.create(LmConfig.tinyOpt(300).toBuilder().optInitStd(0.05f).build(), manager, 4);
         Generator g = new Generator(model, manager);
