@@ -84,10 +84,35 @@ public abstract class AbstractHfBlock extends AbstractBlock {
         }
     }
 
-    /** HF name -> parameter map of a block, for convenience. */
-    public static LinkedHashMap<String, Parameter> hfParametersOf(AbstractHfBlock block, String prefix) {
+    /**
+     * The HF {@code state_dict} names below this block (e.g. {@code model.decoder.layers.0.fc1.weight});
+     * adapters are not listed.
+     */
+    public LinkedHashMap<String, Parameter> hfParameters() {
         LinkedHashMap<String, Parameter> out = new LinkedHashMap<>();
-        block.collectHfParameters(prefix, out);
+        collectHfParameters("", out);
         return out;
+    }
+
+    /** Every parameter including adapters, e.g. {@code model.decoder.layers.0.self_attn.q_proj.lora_A.weight}. */
+    public LinkedHashMap<String, Parameter> namedParameters() {
+        LinkedHashMap<String, Parameter> out = new LinkedHashMap<>();
+        collectAllParameters("", out);
+        return out;
+    }
+
+    /** Number of base (HF) parameters, from shapes without allocating. */
+    public long parameterCount() {
+        long n = 0;
+        for (Parameter p : hfParameters().values()) {
+            n += p.getShape().size();
+        }
+        return n;
+    }
+
+    /** Shape-preserving by default ({@code (B, T, H)} in and out); blocks that change shapes override. */
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return inputShapes;
     }
 }

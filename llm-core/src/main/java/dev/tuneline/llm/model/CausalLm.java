@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.LinkedHashMap;
@@ -26,6 +27,7 @@ public abstract class CausalLm extends AbstractHfBlock {
 
     /** The architecture hyper-parameters. */
     protected final LmConfig config;
+    private HfLinear lmHead; // null when tied to the token embedding
 
     /** A model for {@code config} (parameters get shapes now and arrays on initialisation). */
     protected CausalLm(LmConfig config) {
@@ -55,12 +57,25 @@ public abstract class CausalLm extends AbstractHfBlock {
     }
 
     /**
-     * The LM head.
+     * The LM head: {@code lm_head}, or the token embedding transposed when tied (no lm_head stored).
      *
      * @param hidden {@code (..., wordEmbedProjDim)}
      * @return {@code (..., V)}
      */
-    public abstract NDArray logits(ParameterStore ps, NDArray hidden, boolean training);
+    public NDArray logits(ParameterStore ps, NDArray hidden, boolean training) {
+        if (lmHead != null) {
+            return lmHead.apply(ps, hidden, training);
+        }
+        NDArray w = ps.getValue(tokenEmbedding(), hidden.getDevice(), training);   // (V, P)
+        return Linear.linear(hidden, w).singletonOrThrow();                        // (..., V)
+    }
+
+    /** Adds the untied {@code lm_head} (subclasses call this after registering the backbone). */
+    protected final void addLmHeadIfUntied() {
+        if (!config.tieWordEmbeddings()) {
+            lmHead = addHfChild("lm_head", HfLinear.linear(config.wordEmbedProjDim(), config.vocabSize(), false));
+        }
+    }
 
     /** The token-embedding parameter ({@code (V, wordEmbedProjDim)}). */
     public abstract Parameter tokenEmbedding();
@@ -94,21 +109,6 @@ public abstract class CausalLm extends AbstractHfBlock {
         return new Shape[] {inputShapes[0].add(config.vocabSize())};
     }
 
-    /**
-     * The HF {@code state_dict} of the causal LM (e.g. {@code model.decoder.layers.0.fc1.weight});
-     * a tied {@code lm_head.weight} is not listed. Adapter parameters are not included.
-     */
-    public LinkedHashMap<String, Parameter> hfParameters() {
-        return hfParametersOf(this, "");
-    }
-
-    /** Every parameter including adapters, e.g. {@code model.decoder.layers.0.self_attn.q_proj.lora_A.weight}. */
-    public LinkedHashMap<String, Parameter> namedParameters() {
-        LinkedHashMap<String, Parameter> out = new LinkedHashMap<>();
-        collectAllParameters("", out);
-        return out;
-    }
-
     /** Every affine layer by HF module path (e.g. {@code transformer.h.0.attn.c_attn}). */
     public LinkedHashMap<String, HfLinear> linearLayers() {
         LinkedHashMap<String, AbstractHfBlock> modules = new LinkedHashMap<>();
@@ -120,15 +120,6 @@ public abstract class CausalLm extends AbstractHfBlock {
             }
         }
         return out;
-    }
-
-    /** Number of base parameters (HF count, tied head once), from shapes without allocating. */
-    public long parameterCount() {
-        long n = 0;
-        for (Parameter p : hfParameters().values()) {
-            n += p.getShape().size();
-        }
-        return n;
     }
 
     /** Builds the model class of {@code config}'s architecture (no arrays allocated). */

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -25,7 +24,6 @@ import ai.djl.util.PairList;
 public final class Gpt2ForCausalLm extends CausalLm {
 
     private final Transformer transformer;
-    private final HfLinear lmHead; // null when tied to wte
 
     /** A GPT-2 model for {@code config} (architecture GPT2). */
     public Gpt2ForCausalLm(LmConfig config) {
@@ -34,24 +32,13 @@ public final class Gpt2ForCausalLm extends CausalLm {
             throw new IllegalArgumentException("Gpt2ForCausalLm needs a GPT2 config, got " + config);
         }
         transformer = addHfChild("transformer", new Transformer(config));
-        lmHead = config.tieWordEmbeddings()
-                ? null
-                : addHfChild("lm_head", HfLinear.linear(config.hiddenSize(), config.vocabSize(), false));
+        addLmHeadIfUntied();
     }
 
     @Override
     public NDArray hiddenStates(
             ParameterStore ps, NDArray ids, NDArray mask, KvCache cache, boolean training) {
         return transformer.apply(ps, ids, mask, cache, training);
-    }
-
-    @Override
-    public NDArray logits(ParameterStore ps, NDArray hidden, boolean training) {
-        if (lmHead != null) {
-            return lmHead.apply(ps, hidden, training);
-        }
-        NDArray w = ps.getValue(transformer.wte.weight(), hidden.getDevice(), training);
-        return Linear.linear(hidden, w).singletonOrThrow();                  // (B, T, V)
     }
 
     @Override
@@ -138,11 +125,6 @@ public final class Gpt2ForCausalLm extends CausalLm {
                 ParameterStore ps, NDList in, boolean training, PairList<String, Object> params) {
             return new NDList(apply(ps, in.get(0), in.get(1), null, training));
         }
-
-        @Override
-        public Shape[] getOutputShapes(Shape[] inputShapes) {
-            return new Shape[] {inputShapes[0]};
-        }
     }
 
     /** {@code GPT2Attention}: fused q/k/v projection {@code c_attn}, output {@code c_proj}. */
@@ -190,11 +172,6 @@ public final class Gpt2ForCausalLm extends CausalLm {
                 ParameterStore ps, NDList in, boolean training, PairList<String, Object> params) {
             return new NDList(apply(ps, in.get(0), in.get(1), null, training));
         }
-
-        @Override
-        public Shape[] getOutputShapes(Shape[] inputShapes) {
-            return new Shape[] {inputShapes[0]};
-        }
     }
 
     /** {@code GPT2MLP}: {@code c_fc -> activation -> c_proj -> dropout}. */
@@ -221,11 +198,6 @@ public final class Gpt2ForCausalLm extends CausalLm {
         protected NDList forwardInternal(
                 ParameterStore ps, NDList in, boolean training, PairList<String, Object> params) {
             return new NDList(apply(ps, in.singletonOrThrow(), training));
-        }
-
-        @Override
-        public Shape[] getOutputShapes(Shape[] inputShapes) {
-            return new Shape[] {inputShapes[0]};
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.tuneline.llm.model;
 
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
@@ -29,10 +28,5 @@ public final class HfModuleList<T extends AbstractHfBlock> extends AbstractHfBlo
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         throw new UnsupportedOperationException("a module list is iterated by its owner");
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return inputShapes;
     }
 }

@@ -101,7 +101,7 @@ public final class LmConfig {
         this.tieWordEmbeddings = b.tieWordEmbeddings;
         this.scaleAttnWeights = b.scaleAttnWeights;
         this.scaleAttnByInverseLayerIdx = b.scaleAttnByInverseLayerIdx;
-        this.extras = Map.copyOf(b.extras);
+        this.extras = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.extras));
         validate();
     }
 

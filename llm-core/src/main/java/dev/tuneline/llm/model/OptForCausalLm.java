@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -25,7 +24,6 @@ import ai.djl.util.PairList;
 public final class OptForCausalLm extends CausalLm {
 
     private final Decoder decoder;
-    private final HfLinear lmHead; // null when tied to embed_tokens
 
     /** An OPT model for {@code config} (architecture OPT). */
     public OptForCausalLm(LmConfig config) {
@@ -34,24 +32,13 @@ public final class OptForCausalLm extends CausalLm {
             throw new IllegalArgumentException("OptForCausalLm needs an OPT config, got " + config);
         }
         decoder = addHfChild("model.decoder", new Decoder(config));
-        lmHead = config.tieWordEmbeddings()
-                ? null
-                : addHfChild("lm_head", HfLinear.linear(config.wordEmbedProjDim(), config.vocabSize(), false));
+        addLmHeadIfUntied();
     }
 
     @Override
     public NDArray hiddenStates(
             ParameterStore ps, NDArray ids, NDArray mask, KvCache cache, boolean training) {
         return decoder.apply(ps, ids, mask, cache, training);
-    }
-
-    @Override
-    public NDArray logits(ParameterStore ps, NDArray hidden, boolean training) {
-        if (lmHead != null) {
-            return lmHead.apply(ps, hidden, training);
-        }
-        NDArray w = ps.getValue(decoder.embedTokens.weight(), hidden.getDevice(), training);
-        return Linear.linear(hidden, w).singletonOrThrow();                  // (B, T, V)
     }
 
     @Override
@@ -182,11 +169,6 @@ public final class OptForCausalLm extends CausalLm {
                 ParameterStore ps, NDList in, boolean training, PairList<String, Object> params) {
             return new NDList(apply(ps, in.get(0), in.get(1), null, training));
         }
-
-        @Override
-        public Shape[] getOutputShapes(Shape[] inputShapes) {
-            return new Shape[] {inputShapes[0]};
-        }
     }
 
     /** {@code OPTAttention}: q is scaled by head_dim^-0.5 after its projection, as in HF. */
@@ -228,11 +210,6 @@ public final class OptForCausalLm extends CausalLm {
         protected NDList forwardInternal(
                 ParameterStore ps, NDList in, boolean training, PairList<String, Object> params) {
             return new NDList(apply(ps, in.get(0), in.get(1), null, training));
-        }
-
-        @Override
-        public Shape[] getOutputShapes(Shape[] inputShapes) {
-            return new Shape[] {inputShapes[0]};
         }
     }
 

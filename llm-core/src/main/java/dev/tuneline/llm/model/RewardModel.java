@@ -5,11 +5,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * A scalar reward model: a {@link CausalLm} backbone (without using its LM head) and a {@code score}
@@ -111,31 +109,10 @@ public final class RewardModel extends AbstractHfBlock {
         return backbone.config();
     }
 
-    /** HF {@code state_dict} names of the sequence classifier ({@code transformer.*} / {@code model.decoder.*} + {@code score.weight}). */
-    public LinkedHashMap<String, Parameter> hfParameters() {
-        return hfParametersOf(this, "");
-    }
-
-    /** Every parameter including adapters. */
-    public LinkedHashMap<String, Parameter> namedParameters() {
-        LinkedHashMap<String, Parameter> out = new LinkedHashMap<>();
-        collectAllParameters("", out);
-        return out;
-    }
-
     /** Every affine layer by HF module path, {@code score} included. */
     public LinkedHashMap<String, HfLinear> linearLayers() {
         LinkedHashMap<String, HfLinear> out = new LinkedHashMap<>(backbone.linearLayers());
         out.put("score", score);
         return out;
-    }
-
-    /** Number of base parameters from shapes. */
-    public long parameterCount() {
-        long n = 0;
-        for (Map.Entry<String, Parameter> e : hfParameters().entrySet()) {
-            n += e.getValue().getShape().size();
-        }
-        return n;
     }
 }

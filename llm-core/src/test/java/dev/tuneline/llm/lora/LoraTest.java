@@ -21,32 +21,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tuneline.llm.model.CausalLm;
 import dev.tuneline.llm.model.Checkpoints;
 import dev.tuneline.llm.model.LmConfig;
+import dev.tuneline.llm.model.ManagedTest;
 import dev.tuneline.llm.model.RewardModel;
 import dev.tuneline.llm.model.SafeTensors;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** LoRA: PEFT-like init, frozen base, merge = adapters, PEFT file layout, reward models. */
-class LoraTest {
+class LoraTest extends ManagedTest {
 
-    private static NDManager manager;
     private static final long[] IDS = {2, 17, 120, 5, 5, 299, 64};
-
-    @BeforeAll
-    static void setUp() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        manager.close();
-    }
 
     private static CausalLm opt(long seed) {
         return Checkpoints.create(LmConfig.tinyOpt(300).toBuilder().optInitStd(0.1f).build(), manager, seed);

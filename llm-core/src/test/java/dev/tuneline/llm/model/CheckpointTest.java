@@ -21,26 +21,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** HF checkpoint layout in and out: round trips, names and prefixes, shards, dtypes, errors, large files. */
-class CheckpointTest {
+class CheckpointTest extends ManagedTest {
 
-    private static NDManager manager;
     private static final long[] IDS = {2, 100, 7, 250, 9, 9, 41};
-
-    @BeforeAll
-    static void setUp() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        manager.close();
-    }
 
     @Test
     void optSavedAndReloadedGivesIdenticalLogits(@TempDir Path dir) throws Exception {
@@ -90,6 +77,22 @@ class CheckpointTest {
         SafeTensors.write(old.resolve("model.safetensors"), tensors, Map.of("format", "pt"));
         CausalLm back = Checkpoints.loadCausalLm(old, manager);
         assertArrayEquals(logits(model, manager, IDS), logits(back, manager, IDS));
+    }
+
+    @Test
+    void untiedHeadIsSavedAndTokenizerFilesAreCopied(@TempDir Path dir) throws Exception {
+        LmConfig c = LmConfig.tinyOpt(400).toBuilder().optTieWordEmbeddings(false).build();
+        CausalLm model = Checkpoints.create(c, manager, 8);
+        assertTrue(model.hfParameters().containsKey("lm_head.weight"));
+        Checkpoints.save(model, dir);
+        assertTrue(SafeTensors.readHeader(dir.resolve("model.safetensors")).containsKey("lm_head.weight"));
+        CausalLm back = Checkpoints.loadCausalLm(dir, manager);
+        assertFalse(back.config().tieWordEmbeddings());
+        assertArrayEquals(logits(model, manager, IDS), logits(back, manager, IDS));
+
+        var copied = Checkpoints.copyTokenizerFiles(SharedData.path("parity/tiny-opt-preln"), dir);
+        assertEquals(java.util.List.of("tokenizer_config.json", "special_tokens_map.json", "vocab.json", "merges.txt"), copied);
+        assertEquals(Files.size(SharedData.path("parity/tiny-opt-preln/merges.txt")), Files.size(dir.resolve("merges.txt")));
     }
 
     @Test

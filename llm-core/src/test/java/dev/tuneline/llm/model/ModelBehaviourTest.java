@@ -13,27 +13,14 @@ import ai.djl.training.ParameterStore;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Causality, padding invariance and the reward head, for both architectures. */
-class ModelBehaviourTest {
+class ModelBehaviourTest extends ManagedTest {
 
-    private static NDManager manager;
-
-    @BeforeAll
-    static void setUp() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        manager.close();
-    }
 
     static Stream<LmConfig> configs() {
         return Stream.of(

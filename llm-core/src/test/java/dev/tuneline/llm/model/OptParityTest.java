@@ -15,7 +15,6 @@ import dev.tuneline.llm.generate.GenerationConfig;
 import dev.tuneline.llm.generate.Generator;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -24,22 +23,15 @@ import org.junit.jupiter.api.Test;
  * (shared/data/parity/expected.json): per-token log-probs within 5e-4, top-5 next tokens and the
  * 16 greedy tokens (with and without KV cache).
  */
-class OptParityTest {
+class OptParityTest extends ManagedTest {
 
-    private static NDManager manager;
     private static CausalLm model;
     private static JsonNode expected;
 
     @BeforeAll
     static void load() throws Exception {
-        manager = NDManager.newBaseManager();
         model = Checkpoints.loadCausalLm(SharedData.path("parity/tiny-opt-preln"), manager);
         expected = new ObjectMapper().readTree(SharedData.path("parity/expected.json").toFile());
-    }
-
-    @AfterAll
-    static void close() {
-        manager.close();
     }
 
     @Test

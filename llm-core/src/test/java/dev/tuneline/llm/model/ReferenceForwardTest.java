@@ -10,8 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -21,19 +19,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * checkpoint, and OPT in its pre-LN / post-LN and project_in/out variants (no HF reference file
  * exists for post-LN here, so the reference is written from HF's definition).
  */
-class ReferenceForwardTest {
+class ReferenceForwardTest extends ManagedTest {
 
-    private static NDManager manager;
-
-    @BeforeAll
-    static void setUp() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        manager.close();
-    }
 
     @Test
     void tinyGpt2CheckpointMatchesPlainJavaReference() throws Exception {
