@@ -29,7 +29,7 @@ public final class BaseModels {
             heads--;
         }
         return base.toBuilder()
-                .setHiddenSize(hidden).setNumHeads(heads).setFfnDim(4 * hidden)
+                .setHiddenSize(hidden).optWordEmbedProjDim(hidden).setNumHeads(heads).setFfnDim(4 * hidden)
                 .setNumLayers(layers == null ? base.numLayers() : layers)
                 .setMaxPositions(Math.max(base.maxPositions(), roundUp(minPositions, 64)))
                 .optBosTokenId(tok.bosId()).optEosTokenId(tok.eosId()).optPadTokenId(tok.padId().orElse(tok.eosId()))
