@@ -18,8 +18,12 @@ public record EvalSet(UUID eventId, UUID jobId, int schemaVersion, Instant occur
     public record Pair(int row, String prompt, String chosen, String rejected) {
     }
 
-    /** Job type, template and either examples (sft) or pairs (reward). */
-    public record Payload(String jobType, String template, List<Example> examples, List<Pair> pairs) {
+    /**
+     * Job type, template, either examples (sft) or pairs (reward), and the decoding / truncation settings the
+     * evaluation uses ({@code maxNewTokens}, {@code numBeams}, {@code maxSeqLength}).
+     */
+    public record Payload(String jobType, String template, List<Example> examples, List<Pair> pairs,
+            int maxNewTokens, int numBeams, int maxSeqLength) {
     }
 
     /** A new eval set for this job. */

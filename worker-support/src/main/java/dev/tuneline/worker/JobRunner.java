@@ -120,6 +120,9 @@ public final class JobRunner<M extends BatchMessage, B> {
                 }
                 Path finalDir = result.finalModelDir();
                 tok.saveTo(finalDir);
+                dev.tuneline.llm.score.RewardScorer.writeTrainingInfo(finalDir, jobType,
+                        job.template() == null ? ("sft".equals(jobType) ? "alpaca" : "human-assistant") : job.template(),
+                        job.maxSeqLengthOr());
                 Map<String, Double> metrics = new LinkedHashMap<>();
                 metrics.put("steps", (double) result.globalStep());
                 metrics.put("train_loss", result.trainLoss());

@@ -121,7 +121,8 @@ public class JobPreparation {
         }
         List<EvalSet.Example> examples = split.eval().stream().limit(cfg.evalSamplesOr())
                 .map(r -> new EvalSet.Example(r.row(), template.renderPrompt(r), r.output())).toList();
-        publisher.send(Topics.EVAL_SETS, EvalSet.of(jobId, new EvalSet.Payload("sft", template.name(), examples, null)));
+        publisher.send(Topics.EVAL_SETS, EvalSet.of(jobId, new EvalSet.Payload("sft", template.name(), examples, null,
+                cfg.maxNewTokensOr(), cfg.numBeamsOr(), cfg.maxSeqLengthOr())));
         List<String> skipped = report.skipped().stream().map(s -> "row " + s.row() + ": " + s.reason()).toList();
         String sum = checksum.hex();
         publisher.send(Topics.SFT_BATCHES, BatchesEnd.of(jobId, new BatchesEnd.Payload(seq, report.encoded().size(), sum,
@@ -156,7 +157,8 @@ public class JobPreparation {
         }
         List<EvalSet.Pair> pairs = split.eval().stream().limit(cfg.evalSamplesOr())
                 .map(r -> new EvalSet.Pair(r.row(), r.prompt(), r.chosen(), r.rejected())).toList();
-        publisher.send(Topics.EVAL_SETS, EvalSet.of(jobId, new EvalSet.Payload("reward", template.name(), null, pairs)));
+        publisher.send(Topics.EVAL_SETS, EvalSet.of(jobId, new EvalSet.Payload("reward", template.name(), null, pairs,
+                cfg.maxNewTokensOr(), cfg.numBeamsOr(), cfg.maxSeqLengthOr())));
         List<String> dropped = report.dropped().stream().map(s -> "row " + s.row() + ": " + s.reason()).toList();
         String sum = checksum.hex();
         publisher.send(Topics.REWARD_BATCHES, BatchesEnd.of(jobId, new BatchesEnd.Payload(seq, report.pairs().size(), sum,

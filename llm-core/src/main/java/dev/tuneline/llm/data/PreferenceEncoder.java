@@ -43,6 +43,14 @@ public final class PreferenceEncoder {
                 side(row.asInstruction(false)).ids(), row.margin());
     }
 
+    /**
+     * Encodes one prompt + response exactly as one side of a training pair (template, EOS, prompt cut from the
+     * left first), so scoring at evaluation or serving time sees what training saw.
+     */
+    public int[] encodeResponse(String prompt, String response) {
+        return side(new PreferenceRow(0, prompt, response, response, null).asInstruction(true)).ids();
+    }
+
     /** Encodes all rows, dropping pairs whose sides are identical after truncation. */
     public PreferenceReport encodeAll(List<PreferenceRow> rows) {
         List<EncodedPair> pairs = new ArrayList<>(rows.size());
