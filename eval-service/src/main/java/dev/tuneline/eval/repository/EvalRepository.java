@@ -1,0 +1,99 @@
+package dev.tuneline.eval.repository;
+
+import dev.tuneline.events.EvalSet;
+import dev.tuneline.events.Json;
+import dev.tuneline.events.ModelReady;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Evaluation persistence; each method is one transaction. */
+@ApplicationScoped
+public class EvalRepository {
+    /** Stores a held-out split (idempotent). */
+    @Transactional
+    public void saveEvalSet(EvalSet set) {
+        if (EvalSetEntity.findById(set.jobId()) != null) {
+            return;
+        }
+        EvalSetEntity e = new EvalSetEntity();
+        e.jobId = set.jobId();
+        e.jobType = set.payload().jobType();
+        e.payload = json(set.payload());
+        e.createdAt = Instant.now();
+        e.persist();
+    }
+
+    /** The held-out split of a job, if it arrived. */
+    @Transactional
+    public Optional<EvalSet.Payload> evalSet(UUID jobId) {
+        return EvalSetEntity.<EvalSetEntity>findByIdOptional(jobId).map(e -> read(e.payload, EvalSet.Payload.class));
+    }
+
+    /** Records a pending run; false when the job was evaluated (or is being evaluated) already. */
+    @Transactional
+    public boolean startRun(UUID jobId, ModelReady.Payload p) {
+        if (EvalRun.findById(jobId) != null) {
+            return false;
+        }
+        EvalRun r = new EvalRun();
+        r.jobId = jobId;
+        r.jobType = p.jobType();
+        r.modelDir = p.modelDir();
+        r.baseDir = p.baseModelDir();
+        r.state = "PENDING";
+        r.createdAt = r.updatedAt = Instant.now();
+        r.persist();
+        return true;
+    }
+
+    /** Runs still pending (a restart re-runs them). */
+    @Transactional
+    public List<EvalRun> pending() {
+        return EvalRun.list("state", "PENDING");
+    }
+
+    /** Finishes a run with its examples. */
+    @Transactional
+    public void finish(UUID jobId, String state, String metricsJson, String summary, List<EvalExample> examples) {
+        EvalRun r = EvalRun.findById(jobId);
+        r.state = state;
+        r.metrics = metricsJson;
+        r.summary = summary;
+        r.updatedAt = Instant.now();
+        EvalExample.delete("jobId", jobId);
+        examples.forEach(e -> e.persist());
+    }
+
+    /** A run. */
+    @Transactional
+    public Optional<EvalRun> run(UUID jobId) {
+        return EvalRun.findByIdOptional(jobId);
+    }
+
+    /** A run's examples, by model then row. */
+    @Transactional
+    public List<EvalExample> examples(UUID jobId) {
+        return EvalExample.list("jobId = ?1 order by model, row", jobId);
+    }
+
+    /** JSON with the shared mapper. */
+    public static String json(Object o) {
+        try {
+            return Json.MAPPER.writeValueAsString(o);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static <T> T read(String s, Class<T> type) {
+        try {
+            return Json.MAPPER.readValue(s, type);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.tuneline.eval.service;
+
+import dev.tuneline.eval.messaging.EvalEvents;
+import dev.tuneline.eval.repository.EvalRepository;
+import dev.tuneline.eval.repository.EvalRun;
+import dev.tuneline.events.EvalCompleted;
+import dev.tuneline.events.EvalSet;
+import dev.tuneline.events.ModelReady;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Evaluates each model-ready job on its held-out split, off the consumer thread: BLEU base vs tuned for SFT,
+ * held-out accuracy for reward models. Results are stored and sent as eval-completed; pending runs resume after
+ * a restart.
+ */
+@ApplicationScoped
+public class EvaluationService {
+    private static final Logger LOG = Logger.getLogger(EvaluationService.class);
+
+    @Inject
+    EvalRepository repo;
+    @Inject
+    EvalEvents events;
+    @ConfigProperty(name = "tuneline.eval.wait-for-eval-set", defaultValue = "60s")
+    Duration waitForEvalSet;
+
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "evaluator");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Stores a held-out split. */
+    public void onEvalSet(EvalSet set) {
+        repo.saveEvalSet(set);
+    }
+
+    /** Queues the evaluation of a trained model (once per job). */
+    public void onModelReady(ModelReady ready) {
+        if (repo.startRun(ready.jobId(), ready.payload())) {
+            UUID job = ready.jobId();
+            executor.submit(() -> evaluate(job));
+        }
+    }
+
+    void onStart(@Observes StartupEvent ev) {
+        for (EvalRun r : repo.pending()) {
+            UUID job = r.jobId;
+            executor.submit(() -> evaluate(job));
+        }
+    }
+
+    private void evaluate(UUID job) {
+        EvalRun run = repo.run(job).orElseThrow();
+        try {
+            EvalSet.Payload set = awaitEvalSet(job);
+            Path model = Path.of(run.modelDir);
+            Path base = run.baseDir == null ? null : Path.of(run.baseDir);
+            EvalResult result = switch (run.jobType) {
+                case "sft" -> SftEvaluator.evaluate(job, set, model, base);
+                case "reward" -> RewardEvaluator.evaluate(job, set, model, base);
+                default -> throw new IllegalArgumentException("cannot evaluate a '" + run.jobType + "' job");
+            };
+            repo.finish(job, "SUCCEEDED", EvalRepository.json(result.metrics()), result.summary(), result.examples());
+            events.completed(EvalCompleted.of(job, new EvalCompleted.Payload(run.jobType, run.modelDir,
+                    result.metrics(), result.summary())));
+            LOG.infof("job %s evaluated: %s", job, result.summary());
+        } catch (Exception | Error e) {
+            String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
+            LOG.errorf(e, "evaluation of job %s failed", job);
+            repo.finish(job, "FAILED", "{}", reason, List.of());
+            events.failed(job, reason);
+        }
+    }
+
+    private EvalSet.Payload awaitEvalSet(UUID job) throws InterruptedException {
+        long deadline = System.nanoTime() + waitForEvalSet.toNanos();
+        while (true) {
+            Optional<EvalSet.Payload> set = repo.evalSet(job);
+            if (set.isPresent()) {
+                return set.get();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no held-out split arrived for job " + job + " within " + waitForEvalSet);
+            }
+            Thread.sleep(500);
+        }
+    }
+}

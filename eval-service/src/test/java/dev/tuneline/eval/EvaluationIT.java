@@ -1,0 +1,107 @@
+package dev.tuneline.eval;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import dev.tuneline.events.EvalCompleted;
+import dev.tuneline.events.EvalSet;
+import dev.tuneline.events.ModelReady;
+import dev.tuneline.events.Topics;
+import dev.tuneline.events.serde.EvalCompletedDeserializer;
+import dev.tuneline.llm.metrics.SacreBleu;
+import dev.tuneline.llm.model.Checkpoints;
+import dev.tuneline.llm.model.LmConfig;
+import dev.tuneline.llm.score.RewardScorer;
+import dev.tuneline.llm.tokenizer.TextTokenizer;
+import dev.tuneline.testsupport.KafkaResource;
+import dev.tuneline.testsupport.KafkaTestClient;
+import dev.tuneline.testsupport.PostgresResource;
+import dev.tuneline.testsupport.SharedData;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** eval-service against a real broker and database: eval set + model-ready in, stored results + eval-completed out. */
+@QuarkusTest
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(PostgresResource.class)
+class EvaluationIT {
+    private static final Path TOKENIZER = SharedData.root().resolve("tokenizers/gpt2-hf");
+
+    private static Path model(String name, long seed, boolean reward) throws Exception {
+        Path dir = Files.createTempDirectory("eval-" + name);
+        try (NDManager m = NDManager.newBaseManager(); TextTokenizer tok = TextTokenizer.load(TOKENIZER)) {
+            LmConfig cfg = LmConfig.tinyGpt2(50264).toBuilder().optEosTokenId(50256).optBosTokenId(50256).build();
+            if (reward) {
+                Checkpoints.save(Checkpoints.createReward(cfg, m, seed), dir);
+                RewardScorer.writeTrainingInfo(dir, "reward", "human-assistant", 64);
+            } else {
+                Checkpoints.save(Checkpoints.create(cfg, m, seed), dir);
+            }
+            tok.saveTo(dir);
+        }
+        return dir;
+    }
+
+    @Test
+    void sftEvaluationScoresBaseAndTunedWithSacreBleuAndStoresEveryExample() throws Exception {
+        UUID job = UUID.randomUUID();
+        List<EvalSet.Example> examples = List.of(
+                new EvalSet.Example(3, "### Instruction:\nPrint hello\n\n### Response:\n", "print('hello')"),
+                new EvalSet.Example(9, "### Instruction:\nAdd two numbers\n\n### Response:\n", "a + b"));
+        KafkaTestClient.send(Topics.EVAL_SETS, EvalSet.of(job, new EvalSet.Payload("sft", "alpaca", examples, null, 8, 1, 64)));
+        KafkaTestClient.send(Topics.MODEL_READY, ModelReady.of(job, new ModelReady.Payload("sft",
+                model("tuned", 1, false).toString(), model("base", 2, false).toString(), Map.of())));
+
+        EvalCompleted done = KafkaTestClient.readUntil(Topics.EVAL_COMPLETED, new EvalCompletedDeserializer(), job,
+                e -> true, Duration.ofMinutes(3)).get(0);
+        Map<String, Double> m = done.payload().metrics();
+        assertTrue(m.containsKey("bleu_base") && m.containsKey("bleu_tuned"), m.toString());
+        assertTrue(done.payload().summary().contains("tok:13a"), done.payload().summary());
+
+        JsonPath view = given().get("/v1/evals/" + job).then().statusCode(200).extract().jsonPath();
+        assertEquals("SUCCEEDED", view.getString("state"));
+        List<String> tunedOutputs = view.getList("examples.findAll { it.model == 'tuned' }.output");
+        assertEquals(2, tunedOutputs.size());
+        double recomputed = SacreBleu.defaults().corpusScore(tunedOutputs, List.of(List.of("print('hello')", "a + b"))).score();
+        assertEquals(recomputed, m.get("bleu_tuned"), 1e-9, "stored outputs reproduce the reported BLEU");
+        given().get("/v1/evals/" + UUID.randomUUID()).then().statusCode(404);
+    }
+
+    @Test
+    void rewardEvaluationReportsHeldOutAccuracyWithAnInterval() throws Exception {
+        UUID job = UUID.randomUUID();
+        List<EvalSet.Pair> pairs = List.of(
+                new EvalSet.Pair(1, "Name a fruit", "Apple", "I will not answer"),
+                new EvalSet.Pair(2, "What is 2+2?", "4", "5"),
+                new EvalSet.Pair(3, "Say hi", "Hi!", "Go away"));
+        KafkaTestClient.send(Topics.EVAL_SETS, EvalSet.of(job, new EvalSet.Payload("reward", "human-assistant", null, pairs, 8, 1, 64)));
+        Path rm = model("rm", 4, true);
+        KafkaTestClient.send(Topics.MODEL_READY, ModelReady.of(job, new ModelReady.Payload("reward", rm.toString(), null, Map.of())));
+        EvalCompleted done = KafkaTestClient.readUntil(Topics.EVAL_COMPLETED, new EvalCompletedDeserializer(), job,
+                e -> true, Duration.ofMinutes(3)).get(0);
+        Map<String, Double> m = done.payload().metrics();
+        assertEquals(3.0, m.get("pairs"));
+        float[] chosen;
+        float[] rejected;
+        try (RewardScorer s = RewardScorer.load(rm, "raw")) {
+            chosen = s.score(List.of("Name a fruit", "What is 2+2?", "Say hi"), List.of("Apple", "4", "Hi!"));
+            rejected = s.score(List.of("Name a fruit", "What is 2+2?", "Say hi"), List.of("I will not answer", "5", "Go away"));
+        }
+        int correct = 0;
+        for (int i = 0; i < 3; i++) {
+            correct += chosen[i] > rejected[i] ? 1 : 0;
+        }
+        assertEquals(correct / 3.0, m.get("accuracy"), 1e-9);
+        assertTrue(m.get("accuracy_ci_low") <= m.get("accuracy") && m.get("accuracy") <= m.get("accuracy_ci_high"));
+    }
+}
