@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One command, fresh machine: build, start the embedded stack (Kafka KRaft + PostgreSQL, no Docker), start the five
-# services, run one SFT job and one reward job through the real broker and database, print their final state and
-# metrics, then stop everything. Exit code 0 only when both jobs SUCCEEDED.
+# services, run one SFT job and one reward job through the real broker and database, a job whose dataset does not
+# exist (it must end FAILED with a reason), and an eval job (tuned vs base, judged by the new reward model); print
+# final states and metrics, then stop everything. Exit code 0 only when every job ended as expected.
 #   TUNELINE_SKIP_BUILD=1   reuse an existing build
 #   TUNELINE_DEMO_TIMEOUT   seconds to wait for the jobs (default 900)
 set -euo pipefail
@@ -52,41 +53,43 @@ submit() { # body -> job id
 job() { curl -fsS "$GW/v1/jobs/$1" -H "Authorization: Bearer $KEY"; }
 
 echo "== submitting jobs"
-SFT=$(submit '{"type":"sft","dataset":"code_alpaca_2k","baseModel":"tiny-gpt2","config":{"maxSteps":60,"batchSize":8,"learningRate":0.003,"maxSeqLength":128,"maxRows":600,"filter":"empty-input","evalSamples":16,"maxNewTokens":32,"hiddenSize":64,"layers":2,"warmupRatio":0.05}}')
+SFT=$(submit '{"type":"sft","dataset":"code_alpaca_2k","baseModel":"tiny-gpt2","config":{"maxSteps":150,"batchSize":8,"learningRate":0.005,"maxSeqLength":96,"maxRows":800,"filter":"empty-input","evalSamples":24,"maxNewTokens":32,"hiddenSize":64,"layers":2,"warmupRatio":0.05}}')
 RWD=$(submit '{"type":"reward","dataset":"hh_helpful_pairs","baseModel":"tiny-gpt2","config":{"maxSteps":40,"batchSize":8,"learningRate":0.001,"maxSeqLength":128,"maxRows":800,"evalSamples":100,"hiddenSize":64,"layers":2}}')
 echo "sft job:    $SFT"
 echo "reward job: $RWD"
 
+state_of() { job "$1" | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["state"], j["step"], j["totalSteps"], j["lastLoss"])'; }
+wait_for() { # job ids...: polls until every job is terminal or the deadline passes
+  local id line all
+  while :; do
+    all=done; line=
+    for id in "$@"; do
+      s=$(state_of "$id"); line="$line  ${id:0:8}: $(printf '%-34s' "$s")"
+      case "${s%% *}" in QUEUED|PREPARING|TRAINING|EVALUATING) all=pending ;; esac
+    done
+    echo "$line"
+    [ "$all" = done ] && return 0
+    if [ "$(date +%s)" -gt "$deadline" ]; then echo "timed out waiting for jobs" >&2; return 1; fi
+    sleep 3
+  done
+}
 deadline=$(( $(date +%s) + ${TUNELINE_DEMO_TIMEOUT:-900} ))
-while :; do
-  s1=$(job "$SFT" | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["state"], j["step"], j["totalSteps"], j["lastLoss"])')
-  s2=$(job "$RWD" | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["state"], j["step"], j["totalSteps"], j["lastLoss"])')
-  printf '  sft: %-40s reward: %s\n' "$s1" "$s2"
-  case "${s1%% *}${s2%% *}" in
-    *QUEUED*|*PREPARING*|*TRAINING*|*EVALUATING*) ;;
-    *) break ;;
-  esac
-  if [ "$(date +%s)" -gt "$deadline" ]; then echo "timed out waiting for the jobs" >&2; break; fi
-  sleep 3
-done
+BAD=$(submit '{"type":"sft","dataset":"no_such_dataset","baseModel":"tiny-gpt2"}')
+echo "bad job:    $BAD (its dataset does not exist)"
+wait_for "$SFT" "$RWD" "$BAD" || true
+
+echo "== win-rate: the tuned SFT model vs its untrained base, judged by the reward model just trained"
+EVAL=$(submit "{\"type\":\"eval\",\"dataset\":\"code_alpaca_2k\",\"baseModel\":\"jobs/$SFT/run/final\",\"config\":{\"compareModel\":\"jobs/$SFT/base\",\"judgeModel\":\"jobs/$RWD/run/final\",\"filter\":\"empty-input\",\"maxRows\":600,\"evalSamples\":16,\"maxNewTokens\":32}}")
+echo "eval job:   $EVAL"
+wait_for "$EVAL" || true
 t_end=$(date +%s)
 
 echo "== results"
 ok=0
-for id in "$SFT" "$RWD"; do
-  job "$id" | python3 -c '
-import json, sys
-j = json.load(sys.stdin)
-losses = j.get("losses") or []
-print(f"{j[\"type\"]:>6} job {j[\"id\"]}: {j[\"state\"]}" + (f" ({j[\"reason\"]})" if j.get("reason") else ""))
-if losses:
-    print(f"        loss {losses[0][1]:.4f} at step {losses[0][0]} -> {losses[-1][1]:.4f} at step {losses[-1][0]}")
-for k, v in sorted((j.get("metrics") or {}).items()):
-    print(f"        {k} = {v:.4f}" if isinstance(v, float) else f"        {k} = {v}")
-print(f"        model: {j.get(\"modelDir\")}")
-sys.exit(0 if j["state"] == "SUCCEEDED" else 1)
-' || ok=1
+for id in "$SFT" "$RWD" "$EVAL"; do
+  job "$id" | python3 "$ROOT/scripts/job_report.py" || ok=1
 done
+job "$BAD" | python3 "$ROOT/scripts/job_report.py" --expect-failed || ok=1
 peak=$(cat "$STACK/peak-rss-kb")
 echo "== timings: build $((t_build - t0)) s, stack + jobs $((t_end - t_build)) s, total $((t_end - t0)) s; peak RSS of the stack $((peak / 1024)) MiB"
 exit $ok

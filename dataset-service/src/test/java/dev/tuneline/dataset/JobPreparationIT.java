@@ -19,6 +19,7 @@ import dev.tuneline.events.serde.EvalSetDeserializer;
 import dev.tuneline.events.serde.EventSerializer;
 import dev.tuneline.events.serde.JobFailedDeserializer;
 import dev.tuneline.testsupport.KafkaResource;
+import dev.tuneline.testsupport.KafkaTestClient;
 import dev.tuneline.testsupport.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -46,7 +47,7 @@ class JobPreparationIT {
     @Test
     void sftJobBecomesMaskedBatchesWithAnEndMarkerThatAddsUp() throws Exception {
         UUID job = UUID.randomUUID();
-        JobConfig cfg = new JobConfig(5, 4, null, 96, 42L, 0.2, "alpaca", 60, 3, null, null, null, null, null, null, null, null, null, null, null);
+        JobConfig cfg = new JobConfig(5, 4, null, 96, 42L, 0.2, "alpaca", 60, 3, null, null, null, null, null, null, null, null, null, null, null, null, null);
         send(JobRequested.of(job, new JobRequested.Payload("sft", "code_alpaca_2k", "tiny-gpt2", cfg)));
 
         List<BatchMessage> msgs = readUntil(Topics.SFT_BATCHES, new BatchMessageDeserializer(), job,
@@ -90,7 +91,7 @@ class JobPreparationIT {
     @Test
     void rewardJobBecomesPreferenceBatches() throws Exception {
         UUID job = UUID.randomUUID();
-        JobConfig cfg = new JobConfig(5, 4, null, 128, 42L, 0.2, null, 40, 4, null, null, null, null, null, null, null, null, null, null, null);
+        JobConfig cfg = new JobConfig(5, 4, null, 128, 42L, 0.2, null, 40, 4, null, null, null, null, null, null, null, null, null, null, null, null, null);
         send(JobRequested.of(job, new JobRequested.Payload("reward", "hh_helpful_pairs", "tiny-gpt2", cfg)));
         List<BatchMessage> msgs = readUntil(Topics.REWARD_BATCHES, new BatchMessageDeserializer(), job,
                 m -> m instanceof BatchesEnd);
@@ -165,5 +166,28 @@ class JobPreparationIT {
         }
         assertNotNull(null, "timed out reading " + topic + " for job " + job + " (got " + out.size() + ")");
         return out;
+    }
+
+    @Test
+    void evalJobSendsOnlyTheHeldOutSplitAndTheResolvedModels() {
+        UUID job = UUID.randomUUID();
+        JobConfig cfg = new JobConfig(null, null, null, 64, 42L, 0.2, "alpaca", 50, 4, 8, null, null, null, null, null,
+                null, null, null, null, null, null, null);
+        KafkaTestClient.send(Topics.JOB_REQUESTED, JobRequested.of(job, new JobRequested.Payload("eval", "code_alpaca_2k",
+                "tiny-gpt2-random", cfg)));
+        EvalSet set = KafkaTestClient.readUntil(Topics.EVAL_SETS, new EvalSetDeserializer(), job, e -> true,
+                Duration.ofSeconds(60)).get(0);
+        assertEquals(EvalSet.BLEU, set.payload().mode());
+        assertEquals(4, set.payload().examples().size());
+        assertTrue(set.payload().models().get("model").endsWith("tiny-gpt2-random"));
+
+        UUID bad = UUID.randomUUID();
+        JobConfig noJudge = new JobConfig(null, null, null, null, null, null, null, 50, 4, null, null, null, null, null, null,
+                null, null, null, null, null, "tiny-gpt2-random", null);
+        KafkaTestClient.send(Topics.JOB_REQUESTED, JobRequested.of(bad, new JobRequested.Payload("eval", "code_alpaca_2k",
+                "tiny-gpt2-random", noJudge)));
+        JobFailed failed = KafkaTestClient.readUntil(Topics.JOB_FAILED, new JobFailedDeserializer(), bad, e -> true,
+                Duration.ofSeconds(60)).get(0);
+        assertTrue(failed.payload().reason().contains("needs a judgeModel"), failed.payload().reason());
     }
 }

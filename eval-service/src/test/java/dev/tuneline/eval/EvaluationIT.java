@@ -56,9 +56,9 @@ class EvaluationIT {
     void sftEvaluationScoresBaseAndTunedWithSacreBleuAndStoresEveryExample() throws Exception {
         UUID job = UUID.randomUUID();
         List<EvalSet.Example> examples = List.of(
-                new EvalSet.Example(3, "### Instruction:\nPrint hello\n\n### Response:\n", "print('hello')"),
-                new EvalSet.Example(9, "### Instruction:\nAdd two numbers\n\n### Response:\n", "a + b"));
-        KafkaTestClient.send(Topics.EVAL_SETS, EvalSet.of(job, new EvalSet.Payload("sft", "alpaca", examples, null, 8, 1, 64)));
+                new EvalSet.Example(3, "### Instruction:\nPrint hello\n\n### Response:\n", "print('hello')", "Print hello"),
+                new EvalSet.Example(9, "### Instruction:\nAdd two numbers\n\n### Response:\n", "a + b", "Add two numbers"));
+        KafkaTestClient.send(Topics.EVAL_SETS, EvalSet.of(job, new EvalSet.Payload("sft", "alpaca", examples, null, 8, 1, 64, null, null)));
         KafkaTestClient.send(Topics.MODEL_READY, ModelReady.of(job, new ModelReady.Payload("sft",
                 model("tuned", 1, false).toString(), model("base", 2, false).toString(), Map.of())));
 
@@ -84,7 +84,7 @@ class EvaluationIT {
                 new EvalSet.Pair(1, "Name a fruit", "Apple", "I will not answer"),
                 new EvalSet.Pair(2, "What is 2+2?", "4", "5"),
                 new EvalSet.Pair(3, "Say hi", "Hi!", "Go away"));
-        KafkaTestClient.send(Topics.EVAL_SETS, EvalSet.of(job, new EvalSet.Payload("reward", "human-assistant", null, pairs, 8, 1, 64)));
+        KafkaTestClient.send(Topics.EVAL_SETS, EvalSet.of(job, new EvalSet.Payload("reward", "human-assistant", null, pairs, 8, 1, 64, null, null)));
         Path rm = model("rm", 4, true);
         KafkaTestClient.send(Topics.MODEL_READY, ModelReady.of(job, new ModelReady.Payload("reward", rm.toString(), null, Map.of())));
         EvalCompleted done = KafkaTestClient.readUntil(Topics.EVAL_COMPLETED, new EvalCompletedDeserializer(), job,
@@ -103,5 +103,34 @@ class EvaluationIT {
         }
         assertEquals(correct / 3.0, m.get("accuracy"), 1e-9);
         assertTrue(m.get("accuracy_ci_low") <= m.get("accuracy") && m.get("accuracy") <= m.get("accuracy_ci_high"));
+    }
+
+    @Test
+    void evalJobComparesTwoModelsJudgedByARewardModel() throws Exception {
+        UUID job = UUID.randomUUID();
+        List<EvalSet.Example> examples = List.of(
+                new EvalSet.Example(1, "### Instruction:\nPrint hello\n\n### Response:\n", "print('hello')", "Print hello"),
+                new EvalSet.Example(2, "### Instruction:\nAdd\n\n### Response:\n", "a + b", "Add"),
+                new EvalSet.Example(5, "### Instruction:\nSort xs\n\n### Response:\n", "sorted(xs)", "Sort xs"),
+                new EvalSet.Example(7, "### Instruction:\nReverse s\n\n### Response:\n", "s[::-1]", "Reverse s"));
+        Map<String, String> models = Map.of("model", model("a", 11, false).toString(),
+                "compare", model("b", 12, false).toString(), "judge", model("judge", 13, true).toString());
+        KafkaTestClient.send(Topics.EVAL_SETS, EvalSet.of(job, new EvalSet.Payload("eval", "alpaca", examples, null, 6, 1, 64,
+                EvalSet.WIN_RATE, models)));
+        EvalCompleted done = KafkaTestClient.readUntil(Topics.EVAL_COMPLETED, new EvalCompletedDeserializer(), job,
+                e -> true, Duration.ofMinutes(3)).get(0);
+        Map<String, Double> m = done.payload().metrics();
+        assertEquals(4.0, m.get("n"));
+        assertEquals(1.0, m.get("win_rate") + m.get("tie_rate") + m.get("loss_rate"), 1e-9);
+        assertTrue(m.get("win_rate_ci_low") <= m.get("win_rate") && m.get("win_rate") <= m.get("win_rate_ci_high"));
+
+        JsonPath view = given().get("/v1/evals/" + job).then().statusCode(200).extract().jsonPath();
+        List<Float> a = view.getList("examples.findAll { it.model == 'a' }.score", Float.class);
+        List<Float> b = view.getList("examples.findAll { it.model == 'b' }.score", Float.class);
+        long wins = 0;
+        for (int i = 0; i < a.size(); i++) {
+            wins += a.get(i) > b.get(i) ? 1 : 0;
+        }
+        assertEquals(wins / 4.0, m.get("win_rate"), 1e-9, "the win-rate is what the stored judge rewards say");
     }
 }

@@ -79,6 +79,7 @@ public class JobPreparation {
             Prepared result = switch (p.jobType()) {
                 case "sft" -> prepareSft(jobId, p);
                 case "reward" -> prepareReward(jobId, p);
+                case "eval" -> prepareEval(jobId, p);
                 default -> throw new IllegalArgumentException("dataset-service cannot prepare a '" + p.jobType() + "' job");
             };
             record(jobId, p, "SENT", result, null);
@@ -120,9 +121,9 @@ public class JobPreparation {
             }
         }
         List<EvalSet.Example> examples = split.eval().stream().limit(cfg.evalSamplesOr())
-                .map(r -> new EvalSet.Example(r.row(), template.renderPrompt(r), r.output())).toList();
+                .map(r -> new EvalSet.Example(r.row(), template.renderPrompt(r), r.output(), instruction(r))).toList();
         publisher.send(Topics.EVAL_SETS, EvalSet.of(jobId, new EvalSet.Payload("sft", template.name(), examples, null,
-                cfg.maxNewTokensOr(), cfg.numBeamsOr(), cfg.maxSeqLengthOr())));
+                cfg.maxNewTokensOr(), cfg.numBeamsOr(), cfg.maxSeqLengthOr(), null, null)));
         List<String> skipped = report.skipped().stream().map(s -> "row " + s.row() + ": " + s.reason()).toList();
         String sum = checksum.hex();
         publisher.send(Topics.SFT_BATCHES, BatchesEnd.of(jobId, new BatchesEnd.Payload(seq, report.encoded().size(), sum,
@@ -158,12 +159,73 @@ public class JobPreparation {
         List<EvalSet.Pair> pairs = split.eval().stream().limit(cfg.evalSamplesOr())
                 .map(r -> new EvalSet.Pair(r.row(), r.prompt(), r.chosen(), r.rejected())).toList();
         publisher.send(Topics.EVAL_SETS, EvalSet.of(jobId, new EvalSet.Payload("reward", template.name(), null, pairs,
-                cfg.maxNewTokensOr(), cfg.numBeamsOr(), cfg.maxSeqLengthOr())));
+                cfg.maxNewTokensOr(), cfg.numBeamsOr(), cfg.maxSeqLengthOr(), null, null)));
         List<String> dropped = report.dropped().stream().map(s -> "row " + s.row() + ": " + s.reason()).toList();
         String sum = checksum.hex();
         publisher.send(Topics.REWARD_BATCHES, BatchesEnd.of(jobId, new BatchesEnd.Payload(seq, report.pairs().size(), sum,
                 base.tokenizerDir().toString(), p.baseModel(), withTemplate(cfg, template.name()), dropped, special(tok))));
         return new Prepared(seq, report.pairs().size(), dropped.size(), sum);
+    }
+
+    /**
+     * An eval job needs no batches: only the held-out split and the models to evaluate. Instruction data → BLEU of
+     * the model's generations, or, with {@code compareModel} and {@code judgeModel}, model A vs model B judged by a
+     * reward model; preference data → the (reward) model's accuracy on the pairs.
+     */
+    private Prepared prepareEval(UUID jobId, JobRequested.Payload p) throws IOException {
+        DatasetEntity ds = registry.find(p.dataset()).orElseThrow(() -> new IllegalArgumentException(
+                "dataset '" + p.dataset() + "' is not registered"));
+        JobConfig cfg = p.config() == null ? JobConfig.defaults() : p.config();
+        BaseModelResolver resolver = resolver();
+        Map<String, String> models = new LinkedHashMap<>();
+        models.put("model", trainedModel(resolver, p.baseModel(), "baseModel"));
+        EvalSet.Payload payload;
+        if ("preference".equals(ds.kind)) {
+            List<PreferenceRow> rows = cap(new DatasetLoader().loadPreferences(Path.of(ds.path)), cfg.maxRowsOr());
+            List<PreferenceRow> eval = Splits.trainEvalSplit(rows, cfg.evalRatioOr(), cfg.seedOr()).eval();
+            List<EvalSet.Pair> pairs = eval.stream().limit(cfg.evalSamplesOr())
+                    .map(r -> new EvalSet.Pair(r.row(), r.prompt(), r.chosen(), r.rejected())).toList();
+            payload = new EvalSet.Payload("eval", preferenceTemplate(cfg, rows), null, pairs, cfg.maxNewTokensOr(),
+                    cfg.numBeamsOr(), cfg.maxSeqLengthOr(), EvalSet.REWARD_ACCURACY, models);
+        } else {
+            List<InstructionRow> rows = new DatasetLoader().loadInstructions(Path.of(ds.path));
+            rows = cap(Splits.filter(rows, Splits.filterByName(cfg.filterOr())), cfg.maxRowsOr());
+            PromptTemplate template = PromptTemplate.byName(cfg.template() == null ? "alpaca" : cfg.template());
+            List<EvalSet.Example> examples = Splits.trainEvalSplit(rows, cfg.evalRatioOr(), cfg.seedOr()).eval().stream()
+                    .limit(cfg.evalSamplesOr())
+                    .map(r -> new EvalSet.Example(r.row(), template.renderPrompt(r), r.output(), instruction(r))).toList();
+            String mode = EvalSet.BLEU;
+            if (cfg.compareModel() != null) {
+                if (cfg.judgeModel() == null) {
+                    throw new IllegalArgumentException("an eval job with compareModel needs a judgeModel (a reward model)");
+                }
+                models.put("compare", trainedModel(resolver, cfg.compareModel(), "compareModel"));
+                models.put("judge", trainedModel(resolver, cfg.judgeModel(), "judgeModel"));
+                mode = EvalSet.WIN_RATE;
+            }
+            payload = new EvalSet.Payload("eval", template.name(), examples, null, cfg.maxNewTokensOr(), cfg.numBeamsOr(),
+                    cfg.maxSeqLengthOr(), mode, models);
+        }
+        publisher.send(Topics.JOB_PROGRESS, JobProgress.of(jobId, new JobProgress.Payload("dataset", 0, 0, 0, Double.NaN, 0, 0, 0, 0)));
+        publisher.send(Topics.EVAL_SETS, EvalSet.of(jobId, payload));
+        int n = payload.examples() != null ? payload.examples().size() : payload.pairs().size();
+        return new Prepared(0, n, 0, null);
+    }
+
+    /** The instruction a judge sees: the instruction, plus the input when there is one. */
+    private static String instruction(InstructionRow r) {
+        return r.input() == null || r.input().isBlank() ? r.instruction() : r.instruction() + "\n\n" + r.input();
+    }
+
+    private static String trainedModel(BaseModelResolver resolver, String name, String field) {
+        if (name == null) {
+            throw new IllegalArgumentException(field + " is required for an eval job");
+        }
+        BaseModelRef ref = resolver.resolve(name);
+        if (!ref.hasWeights()) {
+            throw new IllegalArgumentException(field + " '" + name + "' has no weights to evaluate");
+        }
+        return ref.modelDir().toString();
     }
 
     /**

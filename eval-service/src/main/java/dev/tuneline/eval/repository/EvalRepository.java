@@ -50,6 +50,23 @@ public class EvalRepository {
         return true;
     }
 
+    /** Records a pending run of an eval job (model A, and B when comparing); false when it exists. */
+    @Transactional
+    public boolean startEvalRun(UUID jobId, String modelDir, String compareDir) {
+        if (EvalRun.findById(jobId) != null) {
+            return false;
+        }
+        EvalRun r = new EvalRun();
+        r.jobId = jobId;
+        r.jobType = "eval";
+        r.modelDir = modelDir;
+        r.baseDir = compareDir;
+        r.state = "PENDING";
+        r.createdAt = r.updatedAt = Instant.now();
+        r.persist();
+        return true;
+    }
+
     /** Runs still pending (a restart re-runs them). */
     @Transactional
     public List<EvalRun> pending() {

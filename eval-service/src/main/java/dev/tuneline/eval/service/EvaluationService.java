@@ -42,9 +42,15 @@ public class EvaluationService {
         return t;
     });
 
-    /** Stores a held-out split. */
+    /** Stores a held-out split; an eval job's split (it names its models) starts the evaluation at once. */
     public void onEvalSet(EvalSet set) {
         repo.saveEvalSet(set);
+        var p = set.payload();
+        if (p.mode() != null && p.models() != null
+                && repo.startEvalRun(set.jobId(), p.models().get("model"), p.models().get("compare"))) {
+            UUID job = set.jobId();
+            executor.submit(() -> evaluate(job));
+        }
     }
 
     /** Queues the evaluation of a trained model (once per job). */
@@ -71,6 +77,12 @@ public class EvaluationService {
             EvalResult result = switch (run.jobType) {
                 case "sft" -> SftEvaluator.evaluate(job, set, model, base);
                 case "reward" -> RewardEvaluator.evaluate(job, set, model, base);
+                case "eval" -> switch (set.mode()) {
+                    case EvalSet.BLEU -> SftEvaluator.evaluate(job, set, model, null);
+                    case EvalSet.REWARD_ACCURACY -> RewardEvaluator.evaluate(job, set, model, null);
+                    case EvalSet.WIN_RATE -> WinRateEvaluator.evaluate(job, set, model, base, Path.of(set.models().get("judge")));
+                    default -> throw new IllegalArgumentException("unknown eval mode '" + set.mode() + "'");
+                };
                 default -> throw new IllegalArgumentException("cannot evaluate a '" + run.jobType + "' job");
             };
             repo.finish(job, "SUCCEEDED", EvalRepository.json(result.metrics()), result.summary(), result.examples());

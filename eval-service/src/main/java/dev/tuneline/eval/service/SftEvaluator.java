@@ -73,7 +73,8 @@ public final class SftEvaluator {
         return new EvalResult(metrics, summary.toString(), records);
     }
 
-    private static List<String> generate(Path dir, TextTokenizer tok, List<int[]> prompts, EvalSet.Payload set) {
+    /** Completions (EOS and special tokens removed) of one model for the prompts, batched with left padding. */
+    static List<String> generate(Path dir, TextTokenizer tok, List<int[]> prompts, EvalSet.Payload set) {
         try (NDManager manager = NDManager.newBaseManager()) {
             CausalLm model = Checkpoints.loadCausalLm(dir, manager);
             Generator generator = new Generator(model, manager);

@@ -6,6 +6,7 @@ import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Validated hyper-parameters of a job; null fields take the defaults documented in {@link JobConfig}. */
@@ -30,18 +31,20 @@ public record JobParams(
         @Schema(description = "LoRA alpha (default 2 x rank)") @DecimalMin(value = "0", inclusive = false, message = "loraAlpha must be > 0") Double loraAlpha,
         @Schema(description = "LoRA target modules (default q_proj, v_proj; c_attn on GPT-2)") java.util.List<@Pattern(regexp = "[A-Za-z0-9_.]{1,64}", message = "loraTargets entries must be module names") String> loraTargets,
         @Schema(description = "Row filter: all, empty-input, with-input (default all)") @Pattern(regexp = "all|empty-input|with-input", message = "filter must be all, empty-input or with-input") String filter,
-        @Schema(description = "Beams for evaluation generation (default 1)") @Min(value = 1, message = "numBeams must be >= 1") @Max(value = 16, message = "numBeams must be <= 16") Integer numBeams) {
+        @Schema(description = "Beams for evaluation generation (default 1)") @Min(value = 1, message = "numBeams must be >= 1") @Max(value = 16, message = "numBeams must be <= 16") Integer numBeams,
+        @Schema(description = "Eval jobs: model B (a model name under the model root), compared with baseModel (A)") @Size(max = 400, message = "compareModel is at most 400 characters") String compareModel,
+        @Schema(description = "Eval jobs: reward model that judges A against B") @Size(max = 400, message = "judgeModel is at most 400 characters") String judgeModel) {
 
     /** All defaults. */
     public static JobParams defaults() {
         return new JobParams(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null);
+                null, null, null, null, null, null, null);
     }
 
     /** The wire form. */
     public JobConfig toConfig() {
         return new JobConfig(maxSteps, batchSize, learningRate, maxSeqLength, seed, evalRatio, template, maxRows,
                 evalSamples, maxNewTokens, hiddenSize, layers, gradientAccumulationSteps, warmupRatio, scheduler,
-                loraRank, loraAlpha, loraTargets, filter, numBeams);
+                loraRank, loraAlpha, loraTargets, filter, numBeams, compareModel, judgeModel);
     }
 }

@@ -33,6 +33,7 @@ public final class RewardScorer implements AutoCloseable {
     private final PreferenceEncoder encoder;
     private final NDManager manager;
     private final boolean ownsManager;
+    private final String templateName;
 
     /** A scorer over a loaded model. */
     public RewardScorer(RewardModel model, TextTokenizer tokenizer, PromptTemplate template, int maxLength, NDManager manager) {
@@ -46,6 +47,12 @@ public final class RewardScorer implements AutoCloseable {
         this.encoder = new PreferenceEncoder(this.tokenizer, template, maxLength);
         this.manager = manager;
         this.ownsManager = owns;
+        this.templateName = template.name();
+    }
+
+    /** The template prompts and responses are rendered with (the one the model was trained with). */
+    public String templateName() {
+        return templateName;
     }
 
     /**
@@ -64,7 +71,8 @@ public final class RewardScorer implements AutoCloseable {
         NDManager manager = NDManager.newBaseManager();
         try {
             RewardModel model = Checkpoints.loadRewardModel(dir, manager);
-            return new RewardScorer(model, TextTokenizer.load(dir), PromptTemplate.byName(template), maxLength, manager, true);
+            int limit = Math.min(maxLength, model.config().maxPositions());
+            return new RewardScorer(model, TextTokenizer.load(dir), PromptTemplate.byName(template), limit, manager, true);
         } catch (RuntimeException | IOException e) {
             manager.close();
             throw e;
