@@ -50,6 +50,8 @@ public abstract class TrainerCore<B> implements AutoCloseable {
     private volatile boolean stopRequested;
 
     private LrScheduler scheduler;
+    private int resumedBatchesPerEpoch = -1;
+    private int batchesPerEpoch = -1;
     private int globalStep;
     private int epoch;
     private int batchIndex;
@@ -142,7 +144,11 @@ public abstract class TrainerCore<B> implements AutoCloseable {
         return scheduler;
     }
 
-    /** Asks the loop to stop after the current step; thread-safe. The trainer then checkpoints and returns. */
+    /**
+     * Asks the loop to stop after the current step (or before the first one if called before {@link #train});
+     * thread-safe. The trainer then checkpoints (when {@code output_dir} is set) and returns with
+     * {@link TrainResult#stopped()}.
+     */
     public void requestStop() {
         stopRequested = true;
     }
@@ -163,6 +169,11 @@ public abstract class TrainerCore<B> implements AutoCloseable {
         if (nb < 1) {
             throw new IllegalArgumentException("training data has no batches");
         }
+        if (resumedBatchesPerEpoch > 0 && resumedBatchesPerEpoch != nb) {
+            throw new IllegalArgumentException("the checkpoint was taken on data of " + resumedBatchesPerEpoch
+                    + " batches per epoch, this data has " + nb + "; resume needs the same data and batch size");
+        }
+        batchesPerEpoch = nb;
         if (scheduler == null) {
             scheduler = LrScheduler.of(config, config.totalSteps(nb));
         }
@@ -180,7 +191,7 @@ public abstract class TrainerCore<B> implements AutoCloseable {
         Map<String, Double> lastEval = Map.of();
         int lastEvalStep = -1;
         int lastSaveStep = -1;
-        stopRequested = false;
+        long lastStepEnd = runStart;
 
         while (globalStep < total && !stopRequested) {
             if (batchIndex >= nb) {
@@ -224,7 +235,8 @@ public abstract class TrainerCore<B> implements AutoCloseable {
             long now = System.nanoTime();
             Duration elapsed = Duration.ofNanos(now - runStart);
             Duration eta = Duration.ofNanos((long) ((double) (now - runStart) / runSteps * (total - globalStep)));
-            double stepTps = tokens / Math.max(1e-9, (now - runStart) / 1e9 / runSteps);
+            double stepTps = tokens / Math.max(1e-9, (now - lastStepEnd) / 1e9);
+            lastStepEnd = now;
             l.onStep(new TrainingProgress(globalStep, total, epochProgress(nb), loss, lr, gradNorm, stepTps, runTokens,
                     elapsed, eta));
             if (globalStep % config.loggingSteps() == 0 || globalStep == total) {
@@ -250,6 +262,7 @@ public abstract class TrainerCore<B> implements AutoCloseable {
             }
         }
         boolean stopped = globalStep < total;
+        stopRequested = false;
         if (!stopped && eval != null && lastEvalStep != globalStep) {
             lastEval = evaluateAll(eval);
             recordEval(lastEval);
@@ -326,7 +339,7 @@ public abstract class TrainerCore<B> implements AutoCloseable {
             throw new IllegalStateException("output_dir is not set");
         }
         try {
-            TrainerState state = new TrainerState(globalStep, epoch, batchIndex, config.seed(),
+            TrainerState state = new TrainerState(globalStep, epoch, batchIndex, batchesPerEpoch, config.seed(),
                     stepSeed(config.seed(), globalStep), new ArrayList<>(logHistory), config);
             Path dir = TrainingCheckpoints.write(outputDir, globalStep, tmp -> {
                 TrainingCheckpoints.writeParameters(tmp, trainable);
@@ -365,6 +378,7 @@ public abstract class TrainerCore<B> implements AutoCloseable {
         globalStep = state.globalStep();
         epoch = state.epoch();
         batchIndex = state.batchIndex();
+        resumedBatchesPerEpoch = state.batchesPerEpoch();
         logHistory.clear();
         logHistory.addAll(state.logHistory());
         lastCheckpoint = checkpointDir;
