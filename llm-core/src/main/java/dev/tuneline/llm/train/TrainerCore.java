@@ -187,13 +187,13 @@ public abstract class TrainerCore<B> implements AutoCloseable {
         double logLossSum = 0;
         int logCount = 0;
         long logTokens = 0;
-        long logStart = runStart;
+        long logTrainNanos = 0;
         Map<String, Double> lastEval = Map.of();
         int lastEvalStep = -1;
         int lastSaveStep = -1;
-        long lastStepEnd = runStart;
 
         while (globalStep < total && !stopRequested) {
+            long stepStart = System.nanoTime();
             if (batchIndex >= nb) {
                 epoch++;
                 batchIndex = 0;
@@ -235,12 +235,12 @@ public abstract class TrainerCore<B> implements AutoCloseable {
             long now = System.nanoTime();
             Duration elapsed = Duration.ofNanos(now - runStart);
             Duration eta = Duration.ofNanos((long) ((double) (now - runStart) / runSteps * (total - globalStep)));
-            double stepTps = tokens / Math.max(1e-9, (now - lastStepEnd) / 1e9);
-            lastStepEnd = now;
+            double stepTps = tokens / Math.max(1e-9, (now - stepStart) / 1e9);
+            logTrainNanos += now - stepStart;
             l.onStep(new TrainingProgress(globalStep, total, epochProgress(nb), loss, lr, gradNorm, stepTps, runTokens,
                     elapsed, eta));
             if (globalStep % config.loggingSteps() == 0 || globalStep == total) {
-                double tps = logTokens / Math.max(1e-9, (now - logStart) / 1e9);
+                double tps = logTokens / Math.max(1e-9, logTrainNanos / 1e9); // training time only, no eval/save
                 TrainingProgress p = new TrainingProgress(globalStep, total, epochProgress(nb), logLossSum / logCount,
                         lr, gradNorm, tps, runTokens, elapsed, eta);
                 recordLog(p);
@@ -248,7 +248,7 @@ public abstract class TrainerCore<B> implements AutoCloseable {
                 logLossSum = 0;
                 logCount = 0;
                 logTokens = 0;
-                logStart = now;
+                logTrainNanos = 0;
             }
             if (eval != null && config.evalSteps() > 0 && globalStep % config.evalSteps() == 0) {
                 lastEval = evaluateAll(eval);
@@ -289,6 +289,7 @@ public abstract class TrainerCore<B> implements AutoCloseable {
      */
     double backwardWindow(List<B> window, long units) {
         double lossSum = 0;
+        boolean done = false;
         try (NDManager step = newStepManager()) {
             NDArray denominator = step.create((float) Math.max(units, 1));
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -299,6 +300,11 @@ public abstract class TrainerCore<B> implements AutoCloseable {
                         lossSum += s.getFloat();
                     }
                 }
+            }
+            done = true;
+        } finally {
+            if (!done) {
+                optimizer.zeroGradients(); // a failed window must not leak half-accumulated gradients into the next
             }
         }
         return lossSum / Math.max(units, 1);
