@@ -43,4 +43,11 @@ case "${core,,}" in
       echo "OpenBLAS detected core '$core'; no AVX2 on this CPU, kept" >&2
     fi ;;
 esac
-exec scripts/bench.sh llm-core dev.tuneline.llm.bench.TrainBench --python "$PY" --script scripts/bench_train_torch.py "$@"
+# build and run like scripts/bench.sh (whose classpath file lands in llm-core/, not llm-core/target/)
+mvn -B -q -o -pl llm-core -am install -DskipTests >/dev/null 2>&1 || mvn -B -q -pl llm-core -am install -DskipTests
+mvn -B -q -o -pl llm-core dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$PWD/llm-core/target/bench.classpath" >/dev/null
+export OPT_OUT_TRACKING=true DJL_OFFLINE=true OMP_WAIT_POLICY=PASSIVE
+exec java -Dai.djl.offline=true -Xss4m -Xmx6g -Dtuneline.shared.dir="$(cd .. && pwd)/shared" \
+  -cp "llm-core/target/test-classes:llm-core/target/classes:$(cat llm-core/target/bench.classpath)" \
+  dev.tuneline.llm.bench.TrainBench --python "$PY" --script scripts/bench_train_torch.py "$@"

@@ -30,12 +30,14 @@ public final class MaskedLmLoss {
         if (ls.get(1) < 2) {
             throw new IllegalArgumentException("MaskedLmLoss: sequences need at least 2 positions, got T=" + ls.get(1));
         }
-        NDArray shiftLogits = logits.get(":, :-1, :"); // (B, T-1, V)
-        NDArray shiftLabels = labels.get(":, 1:").toType(DataType.INT64, false); // (B, T-1)
-        NDArray keep = shiftLabels.neq(IGNORE_INDEX); // (B, T-1) bool
-        NDArray safeLabels = shiftLabels.mul(keep.toType(DataType.INT64, false)); // -100 -> 0
-        NDArray logProbs = shiftLogits.logSoftmax(-1); // (B, T-1, V)
-        NDArray picked = logProbs.gather(safeLabels.expandDims(-1), -1).squeeze(-1); // (B, T-1)
+        // shift the labels, not the logits: slicing (B, T, V) would copy it and its gradient once more
+        long b = ys.get(0);
+        NDArray targets = labels.get(":, 1:").toType(DataType.INT64, false)
+                .concat(labels.getManager().full(new Shape(b, 1), IGNORE_INDEX, DataType.INT64), 1); // (B, T)
+        NDArray keep = targets.neq(IGNORE_INDEX); // (B, T) bool, last position always false
+        NDArray safeTargets = targets.mul(keep.toType(DataType.INT64, false)); // -100 -> 0
+        NDArray logProbs = logits.logSoftmax(-1); // (B, T, V)
+        NDArray picked = logProbs.gather(safeTargets.expandDims(-1), -1).squeeze(-1); // (B, T)
         return picked.mul(keep.toType(logits.getDataType(), false)).sum().neg(); // ()
     }
 

@@ -31,6 +31,12 @@ public record PairBatch(int[][] chosenIds, int[][] chosenMask, int[][] rejectedI
         this(chosenIds, chosenMask, rejectedIds, rejectedMask, null);
     }
 
+    /** The trainer's view of a data-module pair batch (same arrays; margins null when no pair has one). */
+    public static PairBatch of(dev.tuneline.llm.data.PairBatch batch) {
+        return new PairBatch(batch.chosenIds(), batch.chosenMask(), batch.rejectedIds(), batch.rejectedMask(),
+                batch.margins());
+    }
+
     /** Pairs (B). */
     public int size() {
         return chosenIds.length;

@@ -18,6 +18,30 @@ public record TokenBatch(int[][] inputIds, int[][] labels, int[][] attentionMask
         Batches.checkRect("attentionMask", attentionMask, inputIds.length, t);
     }
 
+    /**
+     * The trainer's view of a data-module batch. Packed rows (position ids restarting inside a row) are rejected: the
+     * models take positions from the attention mask and attend across the whole row, so examples would leak into
+     * each other.
+     */
+    public static TokenBatch of(dev.tuneline.llm.data.SftBatch batch) {
+        int[][] pos = batch.positionIds();
+        int[][] mask = batch.attentionMask();
+        for (int b = 0; pos != null && b < pos.length; b++) {
+            int next = 0;
+            for (int t = 0; t < pos[b].length; t++) {
+                if (mask[b][t] != 0) {
+                    if (pos[b][t] != next) {
+                        throw new IllegalArgumentException("batch row " + b + " is packed (position " + pos[b][t]
+                                + " at index " + t + ", expected " + next + "): the models read positions from the "
+                                + "attention mask and would attend across packed examples; encode without packing");
+                    }
+                    next++;
+                }
+            }
+        }
+        return new TokenBatch(batch.inputIds(), batch.labels(), mask);
+    }
+
     /** Rows (B). */
     public int size() {
         return inputIds.length;

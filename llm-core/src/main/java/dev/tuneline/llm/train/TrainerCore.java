@@ -50,6 +50,8 @@ public abstract class TrainerCore<B> implements AutoCloseable {
     private volatile boolean stopRequested;
 
     private LrScheduler scheduler;
+    private int resumedBatchesPerEpoch = -1;
+    private int batchesPerEpoch = -1;
     private int globalStep;
     private int epoch;
     private int batchIndex;
@@ -142,7 +144,11 @@ public abstract class TrainerCore<B> implements AutoCloseable {
         return scheduler;
     }
 
-    /** Asks the loop to stop after the current step; thread-safe. The trainer then checkpoints and returns. */
+    /**
+     * Asks the loop to stop after the current step (or before the first one if called before {@link #train});
+     * thread-safe. The trainer then checkpoints (when {@code output_dir} is set) and returns with
+     * {@link TrainResult#stopped()}.
+     */
     public void requestStop() {
         stopRequested = true;
     }
@@ -163,6 +169,11 @@ public abstract class TrainerCore<B> implements AutoCloseable {
         if (nb < 1) {
             throw new IllegalArgumentException("training data has no batches");
         }
+        if (resumedBatchesPerEpoch > 0 && resumedBatchesPerEpoch != nb) {
+            throw new IllegalArgumentException("the checkpoint was taken on data of " + resumedBatchesPerEpoch
+                    + " batches per epoch, this data has " + nb + "; resume needs the same data and batch size");
+        }
+        batchesPerEpoch = nb;
         if (scheduler == null) {
             scheduler = LrScheduler.of(config, config.totalSteps(nb));
         }
@@ -176,13 +187,13 @@ public abstract class TrainerCore<B> implements AutoCloseable {
         double logLossSum = 0;
         int logCount = 0;
         long logTokens = 0;
-        long logStart = runStart;
+        long logTrainNanos = 0;
         Map<String, Double> lastEval = Map.of();
         int lastEvalStep = -1;
         int lastSaveStep = -1;
-        stopRequested = false;
 
         while (globalStep < total && !stopRequested) {
+            long stepStart = System.nanoTime();
             if (batchIndex >= nb) {
                 epoch++;
                 batchIndex = 0;
@@ -224,11 +235,12 @@ public abstract class TrainerCore<B> implements AutoCloseable {
             long now = System.nanoTime();
             Duration elapsed = Duration.ofNanos(now - runStart);
             Duration eta = Duration.ofNanos((long) ((double) (now - runStart) / runSteps * (total - globalStep)));
-            double stepTps = tokens / Math.max(1e-9, (now - runStart) / 1e9 / runSteps);
+            double stepTps = tokens / Math.max(1e-9, (now - stepStart) / 1e9);
+            logTrainNanos += now - stepStart;
             l.onStep(new TrainingProgress(globalStep, total, epochProgress(nb), loss, lr, gradNorm, stepTps, runTokens,
                     elapsed, eta));
             if (globalStep % config.loggingSteps() == 0 || globalStep == total) {
-                double tps = logTokens / Math.max(1e-9, (now - logStart) / 1e9);
+                double tps = logTokens / Math.max(1e-9, logTrainNanos / 1e9); // training time only, no eval/save
                 TrainingProgress p = new TrainingProgress(globalStep, total, epochProgress(nb), logLossSum / logCount,
                         lr, gradNorm, tps, runTokens, elapsed, eta);
                 recordLog(p);
@@ -236,7 +248,7 @@ public abstract class TrainerCore<B> implements AutoCloseable {
                 logLossSum = 0;
                 logCount = 0;
                 logTokens = 0;
-                logStart = now;
+                logTrainNanos = 0;
             }
             if (eval != null && config.evalSteps() > 0 && globalStep % config.evalSteps() == 0) {
                 lastEval = evaluateAll(eval);
@@ -250,6 +262,7 @@ public abstract class TrainerCore<B> implements AutoCloseable {
             }
         }
         boolean stopped = globalStep < total;
+        stopRequested = false;
         if (!stopped && eval != null && lastEvalStep != globalStep) {
             lastEval = evaluateAll(eval);
             recordEval(lastEval);
@@ -276,6 +289,7 @@ public abstract class TrainerCore<B> implements AutoCloseable {
      */
     double backwardWindow(List<B> window, long units) {
         double lossSum = 0;
+        boolean done = false;
         try (NDManager step = newStepManager()) {
             NDArray denominator = step.create((float) Math.max(units, 1));
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -286,6 +300,11 @@ public abstract class TrainerCore<B> implements AutoCloseable {
                         lossSum += s.getFloat();
                     }
                 }
+            }
+            done = true;
+        } finally {
+            if (!done) {
+                optimizer.zeroGradients(); // a failed window must not leak half-accumulated gradients into the next
             }
         }
         return lossSum / Math.max(units, 1);
@@ -326,7 +345,7 @@ public abstract class TrainerCore<B> implements AutoCloseable {
             throw new IllegalStateException("output_dir is not set");
         }
         try {
-            TrainerState state = new TrainerState(globalStep, epoch, batchIndex, config.seed(),
+            TrainerState state = new TrainerState(globalStep, epoch, batchIndex, batchesPerEpoch, config.seed(),
                     stepSeed(config.seed(), globalStep), new ArrayList<>(logHistory), config);
             Path dir = TrainingCheckpoints.write(outputDir, globalStep, tmp -> {
                 TrainingCheckpoints.writeParameters(tmp, trainable);
@@ -365,6 +384,7 @@ public abstract class TrainerCore<B> implements AutoCloseable {
         globalStep = state.globalStep();
         epoch = state.epoch();
         batchIndex = state.batchIndex();
+        resumedBatchesPerEpoch = state.batchesPerEpoch();
         logHistory.clear();
         logHistory.addAll(state.logHistory());
         lastCheckpoint = checkpointDir;
