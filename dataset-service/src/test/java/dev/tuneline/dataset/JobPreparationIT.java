@@ -47,7 +47,7 @@ class JobPreparationIT {
     @Test
     void sftJobBecomesMaskedBatchesWithAnEndMarkerThatAddsUp() throws Exception {
         UUID job = UUID.randomUUID();
-        JobConfig cfg = new JobConfig(5, 4, null, 96, 42L, 0.2, "alpaca", 60, 3, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        JobConfig cfg = new JobConfig(5, 4, null, 96, 42L, 0.2, "alpaca", 60, 3, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
         send(JobRequested.of(job, new JobRequested.Payload("sft", "code_alpaca_2k", "tiny-gpt2", cfg)));
 
         List<BatchMessage> msgs = readUntil(Topics.SFT_BATCHES, new BatchMessageDeserializer(), job,
@@ -91,7 +91,7 @@ class JobPreparationIT {
     @Test
     void rewardJobBecomesPreferenceBatches() throws Exception {
         UUID job = UUID.randomUUID();
-        JobConfig cfg = new JobConfig(5, 4, null, 128, 42L, 0.2, null, 40, 4, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        JobConfig cfg = new JobConfig(5, 4, null, 128, 42L, 0.2, null, 40, 4, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
         send(JobRequested.of(job, new JobRequested.Payload("reward", "hh_helpful_pairs", "tiny-gpt2", cfg)));
         List<BatchMessage> msgs = readUntil(Topics.REWARD_BATCHES, new BatchMessageDeserializer(), job,
                 m -> m instanceof BatchesEnd);
@@ -172,7 +172,7 @@ class JobPreparationIT {
     void evalJobSendsOnlyTheHeldOutSplitAndTheResolvedModels() {
         UUID job = UUID.randomUUID();
         JobConfig cfg = new JobConfig(null, null, null, 64, 42L, 0.2, "alpaca", 50, 4, 8, null, null, null, null, null,
-                null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
         KafkaTestClient.send(Topics.JOB_REQUESTED, JobRequested.of(job, new JobRequested.Payload("eval", "code_alpaca_2k",
                 "tiny-gpt2-random", cfg)));
         EvalSet set = KafkaTestClient.readUntil(Topics.EVAL_SETS, new EvalSetDeserializer(), job, e -> true,
@@ -183,7 +183,7 @@ class JobPreparationIT {
 
         UUID bad = UUID.randomUUID();
         JobConfig noJudge = new JobConfig(null, null, null, null, null, null, null, 50, 4, null, null, null, null, null, null,
-                null, null, null, null, null, "tiny-gpt2-random", null);
+                null, null, null, null, null, "tiny-gpt2-random", null, null, null);
         KafkaTestClient.send(Topics.JOB_REQUESTED, JobRequested.of(bad, new JobRequested.Payload("eval", "code_alpaca_2k",
                 "tiny-gpt2-random", noJudge)));
         JobFailed failed = KafkaTestClient.readUntil(Topics.JOB_FAILED, new JobFailedDeserializer(), bad, e -> true,

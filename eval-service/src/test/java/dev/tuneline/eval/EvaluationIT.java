@@ -58,7 +58,7 @@ class EvaluationIT {
         List<EvalSet.Example> examples = List.of(
                 new EvalSet.Example(3, "### Instruction:\nPrint hello\n\n### Response:\n", "print('hello')", "Print hello"),
                 new EvalSet.Example(9, "### Instruction:\nAdd two numbers\n\n### Response:\n", "a + b", "Add two numbers"));
-        KafkaTestClient.send(Topics.EVAL_SETS, EvalSet.of(job, new EvalSet.Payload("sft", "alpaca", examples, null, 8, 1, 64, null, null)));
+        KafkaTestClient.send(Topics.EVAL_SETS, EvalSet.of(job, new EvalSet.Payload("sft", "alpaca", examples, null, 8, 1, 64, null, null, null)));
         KafkaTestClient.send(Topics.MODEL_READY, ModelReady.of(job, new ModelReady.Payload("sft",
                 model("tuned", 1, false).toString(), model("base", 2, false).toString(), Map.of())));
 
@@ -84,7 +84,7 @@ class EvaluationIT {
                 new EvalSet.Pair(1, "Name a fruit", "Apple", "I will not answer"),
                 new EvalSet.Pair(2, "What is 2+2?", "4", "5"),
                 new EvalSet.Pair(3, "Say hi", "Hi!", "Go away"));
-        KafkaTestClient.send(Topics.EVAL_SETS, EvalSet.of(job, new EvalSet.Payload("reward", "human-assistant", null, pairs, 8, 1, 64, null, null)));
+        KafkaTestClient.send(Topics.EVAL_SETS, EvalSet.of(job, new EvalSet.Payload("reward", "human-assistant", null, pairs, 8, 1, 64, null, null, null)));
         Path rm = model("rm", 4, true);
         KafkaTestClient.send(Topics.MODEL_READY, ModelReady.of(job, new ModelReady.Payload("reward", rm.toString(), null, Map.of())));
         EvalCompleted done = KafkaTestClient.readUntil(Topics.EVAL_COMPLETED, new EvalCompletedDeserializer(), job,
@@ -116,7 +116,7 @@ class EvaluationIT {
         Map<String, String> models = Map.of("model", model("a", 11, false).toString(),
                 "compare", model("b", 12, false).toString(), "judge", model("judge", 13, true).toString());
         KafkaTestClient.send(Topics.EVAL_SETS, EvalSet.of(job, new EvalSet.Payload("eval", "alpaca", examples, null, 6, 1, 64,
-                EvalSet.WIN_RATE, models)));
+                EvalSet.WIN_RATE, models, new EvalSet.Decoding(0.7, 1.2, 3))));
         EvalCompleted done = KafkaTestClient.readUntil(Topics.EVAL_COMPLETED, new EvalCompletedDeserializer(), job,
                 e -> true, Duration.ofMinutes(3)).get(0);
         Map<String, Double> m = done.payload().metrics();

@@ -26,7 +26,12 @@ public record EvalSet(UUID eventId, UUID jobId, int schemaVersion, Instant occur
      * both are null for the held-out split of a training job.
      */
     public record Payload(String jobType, String template, List<Example> examples, List<Pair> pairs,
-            int maxNewTokens, int numBeams, int maxSeqLength, String mode, java.util.Map<String, String> models) {
+            int maxNewTokens, int numBeams, int maxSeqLength, String mode, java.util.Map<String, String> models,
+            Decoding decoding) {
+    }
+
+    /** Sampling settings of evaluation generation (null = greedy / beam search); the seed makes it repeatable. */
+    public record Decoding(double temperature, double repetitionPenalty, long seed) {
     }
 
     /** Eval mode: BLEU of one model's generations. */

@@ -25,24 +25,26 @@ package dev.tuneline.events;
  * @param numBeams        beams for evaluation generation (default 1 = greedy)
  * @param compareModel    eval jobs: model B, compared with the job's model A by the judge
  * @param judgeModel      eval jobs: reward model that judges A against B
+ * @param temperature     evaluation decoding: sample at this temperature (null or 0 = greedy / beams)
+ * @param repetitionPenalty evaluation decoding: HF-style repetition penalty (default 1.0 = off)
  */
 public record JobConfig(Integer maxSteps, Integer batchSize, Double learningRate, Integer maxSeqLength, Long seed,
         Double evalRatio, String template, Integer maxRows, Integer evalSamples, Integer maxNewTokens,
         Integer hiddenSize, Integer layers, Integer gradientAccumulationSteps, Double warmupRatio, String scheduler,
         Integer loraRank, Double loraAlpha, java.util.List<String> loraTargets, String filter, Integer numBeams,
-        String compareModel, String judgeModel) {
+        String compareModel, String judgeModel, Double temperature, Double repetitionPenalty) {
 
     /** Defaults for everything. */
     public static JobConfig defaults() {
         return new JobConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
     }
 
     /** A copy with another template. */
     public JobConfig withTemplate(String t) {
         return new JobConfig(maxSteps, batchSize, learningRate, maxSeqLength, seed, evalRatio, t, maxRows, evalSamples,
                 maxNewTokens, hiddenSize, layers, gradientAccumulationSteps, warmupRatio, scheduler, loraRank, loraAlpha,
-                loraTargets, filter, numBeams, compareModel, judgeModel);
+                loraTargets, filter, numBeams, compareModel, judgeModel, temperature, repetitionPenalty);
     }
 
     /** gradientAccumulationSteps or its default. */

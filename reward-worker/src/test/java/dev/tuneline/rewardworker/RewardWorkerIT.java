@@ -57,7 +57,7 @@ class RewardWorkerIT {
         batches.forEach(sum::update);
         KafkaTestClient.send(Topics.REWARD_BATCHES, batches.toArray(new PreferenceBatch[0]));
         JobConfig cfg = new JobConfig(16, 4, 3e-3, 64, 7L, 0.2, "raw", null, null, null, 32, 1, null, 0.0, "constant",
-                null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
         KafkaTestClient.send(Topics.REWARD_BATCHES, BatchesEnd.of(job, new BatchesEnd.Payload(4, 16, sum.hex(),
                 TOKENIZER.toString(), "tiny-gpt2", cfg, List.of(), Map.of())));
 

@@ -60,7 +60,7 @@ class SftWorkerIT {
 
     private static JobConfig config(int steps) {
         return new JobConfig(steps, 4, 3e-3, 64, 7L, 0.2, "alpaca", null, null, 16, 32, 1, null, 0.0, "constant",
-                null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
     }
 
     @Test

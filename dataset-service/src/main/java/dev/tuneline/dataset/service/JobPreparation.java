@@ -123,7 +123,7 @@ public class JobPreparation {
         List<EvalSet.Example> examples = split.eval().stream().limit(cfg.evalSamplesOr())
                 .map(r -> new EvalSet.Example(r.row(), template.renderPrompt(r), r.output(), instruction(r))).toList();
         publisher.send(Topics.EVAL_SETS, EvalSet.of(jobId, new EvalSet.Payload("sft", template.name(), examples, null,
-                cfg.maxNewTokensOr(), cfg.numBeamsOr(), cfg.maxSeqLengthOr(), null, null)));
+                cfg.maxNewTokensOr(), cfg.numBeamsOr(), cfg.maxSeqLengthOr(), null, null, decoding(cfg))));
         List<String> skipped = report.skipped().stream().map(s -> "row " + s.row() + ": " + s.reason()).toList();
         String sum = checksum.hex();
         publisher.send(Topics.SFT_BATCHES, BatchesEnd.of(jobId, new BatchesEnd.Payload(seq, report.encoded().size(), sum,
@@ -159,7 +159,7 @@ public class JobPreparation {
         List<EvalSet.Pair> pairs = split.eval().stream().limit(cfg.evalSamplesOr())
                 .map(r -> new EvalSet.Pair(r.row(), r.prompt(), r.chosen(), r.rejected())).toList();
         publisher.send(Topics.EVAL_SETS, EvalSet.of(jobId, new EvalSet.Payload("reward", template.name(), null, pairs,
-                cfg.maxNewTokensOr(), cfg.numBeamsOr(), cfg.maxSeqLengthOr(), null, null)));
+                cfg.maxNewTokensOr(), cfg.numBeamsOr(), cfg.maxSeqLengthOr(), null, null, decoding(cfg))));
         List<String> dropped = report.dropped().stream().map(s -> "row " + s.row() + ": " + s.reason()).toList();
         String sum = checksum.hex();
         publisher.send(Topics.REWARD_BATCHES, BatchesEnd.of(jobId, new BatchesEnd.Payload(seq, report.pairs().size(), sum,
@@ -186,7 +186,7 @@ public class JobPreparation {
             List<EvalSet.Pair> pairs = eval.stream().limit(cfg.evalSamplesOr())
                     .map(r -> new EvalSet.Pair(r.row(), r.prompt(), r.chosen(), r.rejected())).toList();
             payload = new EvalSet.Payload("eval", preferenceTemplate(cfg, rows), null, pairs, cfg.maxNewTokensOr(),
-                    cfg.numBeamsOr(), cfg.maxSeqLengthOr(), EvalSet.REWARD_ACCURACY, models);
+                    cfg.numBeamsOr(), cfg.maxSeqLengthOr(), EvalSet.REWARD_ACCURACY, models, null);
         } else {
             List<InstructionRow> rows = new DatasetLoader().loadInstructions(Path.of(ds.path));
             rows = cap(Splits.filter(rows, Splits.filterByName(cfg.filterOr())), cfg.maxRowsOr());
@@ -204,12 +204,22 @@ public class JobPreparation {
                 mode = EvalSet.WIN_RATE;
             }
             payload = new EvalSet.Payload("eval", template.name(), examples, null, cfg.maxNewTokensOr(), cfg.numBeamsOr(),
-                    cfg.maxSeqLengthOr(), mode, models);
+                    cfg.maxSeqLengthOr(), mode, models, decoding(cfg));
         }
         publisher.send(Topics.JOB_PROGRESS, JobProgress.of(jobId, new JobProgress.Payload("dataset", 0, 0, 0, Double.NaN, 0, 0, 0, 0)));
         publisher.send(Topics.EVAL_SETS, EvalSet.of(jobId, payload));
         int n = payload.examples() != null ? payload.examples().size() : payload.pairs().size();
         return new Prepared(0, n, 0, null);
+    }
+
+    /** Sampling settings for evaluation generation, or null for greedy / beam search. */
+    private static EvalSet.Decoding decoding(JobConfig cfg) {
+        boolean sample = cfg.temperature() != null && cfg.temperature() > 0;
+        if (!sample && cfg.repetitionPenalty() == null) {
+            return null;
+        }
+        return new EvalSet.Decoding(sample ? cfg.temperature() : 0.0,
+                cfg.repetitionPenalty() == null ? 1.0 : cfg.repetitionPenalty(), cfg.seedOr());
     }
 
     /** The instruction a judge sees: the instruction, plus the input when there is one. */

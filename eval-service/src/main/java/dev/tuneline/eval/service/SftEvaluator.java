@@ -79,15 +79,21 @@ public final class SftEvaluator {
             CausalLm model = Checkpoints.loadCausalLm(dir, manager);
             Generator generator = new Generator(model, manager);
             int eos = tok.eosId();
-            GenerationConfig cfg = GenerationConfig.builder()
+            GenerationConfig.Builder cfg = GenerationConfig.builder()
                     .optMaxNewTokens(Math.max(1, set.maxNewTokens()))
                     .optNumBeams(Math.max(1, set.numBeams()))
                     .optEosTokenId(eos)
-                    .optPadTokenId(tok.padId().orElse(eos))
-                    .build();
+                    .optPadTokenId(tok.padId().orElse(eos));
+            EvalSet.Decoding d = set.decoding();
+            if (d != null) {
+                cfg.optRepetitionPenalty((float) d.repetitionPenalty()).optSeed(d.seed());
+                if (d.temperature() > 0) {
+                    cfg.optDoSample(true).optTemperature((float) d.temperature());
+                }
+            }
             List<String> out = new ArrayList<>();
             for (int start = 0; start < prompts.size(); start += GEN_BATCH) {
-                for (Generation g : generator.generate(prompts.subList(start, Math.min(prompts.size(), start + GEN_BATCH)), cfg)) {
+                for (Generation g : generator.generate(prompts.subList(start, Math.min(prompts.size(), start + GEN_BATCH)), cfg.build())) {
                     int[] t = g.tokens();
                     int n = t.length > 0 && t[t.length - 1] == eos ? t.length - 1 : t.length;
                     out.add(tok.decode(Arrays.copyOf(t, n), true).strip());

@@ -33,18 +33,20 @@ public record JobParams(
         @Schema(description = "Row filter: all, empty-input, with-input (default all)") @Pattern(regexp = "all|empty-input|with-input", message = "filter must be all, empty-input or with-input") String filter,
         @Schema(description = "Beams for evaluation generation (default 1)") @Min(value = 1, message = "numBeams must be >= 1") @Max(value = 16, message = "numBeams must be <= 16") Integer numBeams,
         @Schema(description = "Eval jobs: model B (a model name under the model root), compared with baseModel (A)") @Size(max = 400, message = "compareModel is at most 400 characters") String compareModel,
-        @Schema(description = "Eval jobs: reward model that judges A against B") @Size(max = 400, message = "judgeModel is at most 400 characters") String judgeModel) {
+        @Schema(description = "Eval jobs: reward model that judges A against B") @Size(max = 400, message = "judgeModel is at most 400 characters") String judgeModel,
+        @Schema(description = "Evaluation decoding: sampling temperature (omit for greedy / beams)") @DecimalMin(value = "0", message = "temperature must be >= 0") @DecimalMax(value = "5", message = "temperature must be <= 5") Double temperature,
+        @Schema(description = "Evaluation decoding: repetition penalty (default 1.0)") @DecimalMin(value = "1", message = "repetitionPenalty must be >= 1") @DecimalMax(value = "10", message = "repetitionPenalty must be <= 10") Double repetitionPenalty) {
 
     /** All defaults. */
     public static JobParams defaults() {
         return new JobParams(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
     }
 
     /** The wire form. */
     public JobConfig toConfig() {
         return new JobConfig(maxSteps, batchSize, learningRate, maxSeqLength, seed, evalRatio, template, maxRows,
                 evalSamples, maxNewTokens, hiddenSize, layers, gradientAccumulationSteps, warmupRatio, scheduler,
-                loraRank, loraAlpha, loraTargets, filter, numBeams, compareModel, judgeModel);
+                loraRank, loraAlpha, loraTargets, filter, numBeams, compareModel, judgeModel, temperature, repetitionPenalty);
     }
 }
