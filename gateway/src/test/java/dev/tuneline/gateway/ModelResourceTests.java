@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tuneline.events.JobRequested;
 import dev.tuneline.events.ModelReady;
@@ -122,6 +123,15 @@ class ModelResourceTests {
                 .body("metrics.'train.loss'", equalTo(1.25f));
         given().contentType(ContentType.JSON).body(Map.of("model", id, "prompt", "Hello", "maxNewTokens", 3))
                 .post("/v1/generate").then().statusCode(200).body("results[0].tokens.size()", equalTo(3));
+        // three models in use, a cache of two: the least recently used one was closed, and reloads on demand
+        given().contentType(ContentType.JSON).body(Map.of("model", TestModels.RM, "prompt", "p", "response", "r"))
+                .post("/v1/score").then().statusCode(200);
+        given().contentType(ContentType.JSON).body(Map.of("model", TestModels.LM, "prompt", "Hello", "maxNewTokens", 1))
+                .post("/v1/generate").then().statusCode(200);
+        given().contentType(ContentType.JSON).body(Map.of("model", id, "prompt", "Hello", "maxNewTokens", 1))
+                .post("/v1/generate").then().statusCode(200);
+        assertEquals(2.0, BatchingTests.metric("tuneline_models_loaded"));
+        assertTrue(BatchingTests.metric("tuneline_model_load_seconds_count") >= 4, "the evicted model was loaded again");
     }
 
     @Test
