@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Gateway generation throughput over loopback HTTP: 1 vs 8 concurrent clients (batching on), and 8 clients with
 # batching off (max batch size 1) as the control. Starts its own PostgreSQL + Kafka (scripts/stack.sh with a private
-# directory and ports) and the gateway fast-jar, and stops all of them at the end.
+# directory and ports) and the gateway fast-jar, and stops all of them at the end. libtorch runs one intra-op thread
+# (TUNELINE_BENCH_THREADS), as the stack's services do: on a small shared CPU two spinning threads slow a batch down.
 #   scripts/bench-gateway.sh [newTokens=32] [requestsPerRun=32] [repeats=3]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,7 +38,7 @@ start_gateway() { # maxBatchSize
   TUNELINE_MODEL_ROOT="$WORK/models" TUNELINE_DATA_ROOT="$SHARED/data" KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$TUNELINE_KAFKA_PORT \
   QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:$TUNELINE_PG_PORT/tuneline \
   QUARKUS_DATASOURCE_USERNAME=tuneline QUARKUS_DATASOURCE_PASSWORD=tuneline \
-    java -Xmx2g -Xss4m -Dai.djl.offline=true -Dquarkus.http.port="$PORT" \
+    java -Xmx2g -Xss4m -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="${TUNELINE_BENCH_THREADS:-1}" -Dquarkus.http.port="$PORT" \
       -Dtuneline.gateway.inference.max-batch-size="$1" -Dtuneline.gateway.inference.queue-capacity=256 \
       -jar gateway/target/quarkus-app/quarkus-run.jar >"$WORK/gateway-$1.log" 2>&1 &
   GW_PID=$!
@@ -52,7 +53,7 @@ start_gateway() { # maxBatchSize
 stop_gateway() { kill -TERM "$GW_PID"; wait "$GW_PID" 2>/dev/null || true; GW_PID=; }
 
 echo "generation throughput, $NEW new tokens per request (greedy), $REQ requests per run, median of $REP runs,"
-echo "$(nproc) CPU cores, load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "$(nproc) CPU cores, libtorch threads ${TUNELINE_BENCH_THREADS:-1}, load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "| gateway      | clients | requests |  tokens |  wall s | tokens/s | tokens/s of runs   | mean ms |"
 echo "|--------------|---------|----------|---------|---------|----------|--------------------|---------|"
 start_gateway 8

@@ -135,6 +135,25 @@ class ModelResourceTests {
     }
 
     @Test
+    void aJobModelWhoseFilesAreMissingAnswers503() throws Exception {
+        String id = given().contentType(ContentType.JSON)
+                .body(Map.of("type", "sft", "dataset", "code_alpaca_2k", "baseModel", "tiny-gpt2"))
+                .post("/v1/jobs").then().statusCode(201).extract().path("id");
+        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(
+                "bootstrap.servers", KafkaResource.bootstrapServers()), new StringSerializer(), new EventSerializer())) {
+            producer.send(new ProducerRecord<>(Topics.MODEL_READY, id, ModelReady.of(UUID.fromString(id),
+                    new ModelReady.Payload("sft", "jobs/" + id + "/model", null, Map.of())))).get();
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/v1/models/" + id).then().statusCode(200));
+        given().contentType(ContentType.JSON).body(Map.of("model", id, "prompt", "Hello", "maxNewTokens", 1))
+                .post("/v1/generate").then().statusCode(503).contentType("application/problem+json")
+                .body("detail", containsString("has no checkpoint at jobs/" + id + "/model"));
+        TestModels.writeJobModel(id);   // the files arrive: now it serves
+        given().contentType(ContentType.JSON).body(Map.of("model", id, "prompt", "Hello", "maxNewTokens", 1))
+                .post("/v1/generate").then().statusCode(200);
+    }
+
+    @Test
     void evalJobsNameARegisteredModelAndCarryItsDirectory() {
         given().contentType(ContentType.JSON)
                 .body(Map.of("type", "eval", "dataset", "code_alpaca_2k", "baseModel", "not-registered"))

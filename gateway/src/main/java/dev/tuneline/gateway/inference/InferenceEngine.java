@@ -108,10 +108,19 @@ public class InferenceEngine implements InferenceTask.EngineStats {
         return Math.max(1, (long) Math.ceil(batches * batchSecondsEwma));
     }
 
-    private void ensureStarted() {
-        if (worker != null) {
-            return;
+    /** Registers the meters at start-up (the native engine starts later, with the first request). */
+    void registerMeters(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent ev) {
+        lock.lock();
+        try {
+            if (generatedTokens == null) {
+                meters();
+            }
+        } finally {
+            lock.unlock();
         }
+    }
+
+    private void meters() {
         generatedTokens = Counter.builder("tuneline.tokens.generated").description("New tokens returned").register(meters);
         promptTokens = Counter.builder("tuneline.tokens.prompt").description("Prompt tokens read").register(meters);
         rejected = Counter.builder("tuneline.inference.rejected").tag("reason", "queue_full")
@@ -127,6 +136,15 @@ public class InferenceEngine implements InferenceTask.EngineStats {
                 .description("Rows waiting for the inference worker").register(meters);
         Gauge.builder("tuneline.models.loaded", this, InferenceEngine::loadedModels)
                 .description("Models in memory").register(meters);
+    }
+
+    private void ensureStarted() {
+        if (worker != null) {
+            return;
+        }
+        if (generatedTokens == null) {
+            meters();
+        }
         worker = new Thread(this::run, "inference-worker");
         worker.setContextClassLoader(InferenceEngine.class.getClassLoader());
         worker.setDaemon(true);

@@ -92,7 +92,7 @@ public class OpenAiResource {
             List<CompletionChoice> choices = new ArrayList<>();
             for (int i = 0; i < results.size(); i++) {
                 Completion c = results.get(i);
-                String prefix = echo ? echoText(prompts.get(i), c) : "";
+                String prefix = echo ? echoText(c) : "";
                 choices.add(new CompletionChoice(prefix + c.text(), i, top >= 0 ? legacyLogprobs(c, echo, 0) : null,
                         c.finishReason()));
             }
@@ -291,7 +291,7 @@ public class OpenAiResource {
     }
 
     /** The prompt as echoed: its tokens' text (for a text prompt, the text itself; BOS and other special tokens are not shown). */
-    private static String echoText(Prompt p, Completion c) {
+    private static String echoText(Completion c) {
         StringBuilder sb = new StringBuilder();
         c.promptDetail().forEach(t -> sb.append(t.text()));
         return sb.toString();
@@ -338,7 +338,7 @@ public class OpenAiResource {
             Completion c = results.get(i);
             int offset = 0;
             if (echo) {
-                String prompt = echoText(prompts.get(i), c);
+                String prompt = echoText(c);
                 CompletionLogprobs lp = top >= 0 ? legacyLogprobs(c.promptDetail(), 0) : null;
                 out.add(chunk(id, created, model, new CompletionChoice(prompt, i, lp, null)));
                 offset = prompt.length();

@@ -117,6 +117,10 @@ public class ModelRegistry {
             return cached;
         }
         Entry e = get(id);
+        if (!Files.isRegularFile(e.dir().resolve("config.json"))) {
+            throw new dev.tuneline.gateway.inference.ModelUnavailableException("model '" + id + "' has no checkpoint at "
+                    + relativePath(e) + " (under the model root) yet");
+        }
         BaseModelRef ref = resolveUnderRoot(modelRoot().relativize(e.dir()).toString().replace('\\', '/'));
         ModelInfo info = new ModelInfo(e.id(), e.kind(), e.dir(), ref.tokenizerDir(), e.template());
         servable.put(id, info);
