@@ -1,6 +1,6 @@
 package dev.tuneline.gateway;
 
-import static io.restassured.RestAssured.given;
+import static dev.tuneline.gateway.TestApi.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;

@@ -15,4 +15,9 @@ public class JobRepository implements PanacheRepositoryBase<Job, UUID> {
         Sort sort = Sort.descending("createdAt");
         return (state == null ? findAll(sort) : find("state", sort, state)).page(Page.of(page, size)).list();
     }
+
+    /** Jobs that saved a model (reached model-ready), newest first. */
+    public List<Job> withModels() {
+        return find("modelDir is not null", Sort.descending("createdAt")).list();
+    }
 }

@@ -19,7 +19,8 @@ public record JobCreateRequest(
         @Size(max = 200, message = "dataset name is at most 200 characters")
         @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]*", message = "dataset name may hold letters, digits, '.', '_' and '-' only")
         String dataset,
-        @Schema(description = "Base model: a preset (tiny-gpt2, tiny-opt) or a model directory name under the model root",
+        @Schema(description = "sft and reward: the base model, a preset (tiny-gpt2, tiny-opt) or a checkpoint directory under "
+                + "the model root (or the bundled data/models); eval: the id of a registered model to evaluate (GET /v1/models)",
                 example = "tiny-gpt2")
         @NotBlank(message = "baseModel is required")
         @Size(max = 400, message = "baseModel is at most 400 characters")

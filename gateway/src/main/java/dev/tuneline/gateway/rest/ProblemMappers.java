@@ -6,7 +6,10 @@ import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import dev.tuneline.gateway.inference.ModelUnavailableException;
+import dev.tuneline.gateway.inference.QueueFullException;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -50,6 +53,23 @@ public class ProblemMappers {
             return r;
         }
         return Problem.response(Response.Status.fromStatusCode(r.getStatus()), e.getMessage(), null);
+    }
+
+    @ServerExceptionMapper
+    public Response queueFull(QueueFullException e) {
+        Response r = Problem.response(Response.Status.TOO_MANY_REQUESTS, e.getMessage(), null);
+        return Response.fromResponse(r).header("Retry-After", Long.toString(e.retryAfterSeconds())).build();
+    }
+
+    @ServerExceptionMapper
+    public Response timeout(TimeoutException e) {
+        return Problem.response(Response.Status.GATEWAY_TIMEOUT, "the request did not finish within its timeout"
+                + (e.getMessage() == null ? "" : ": " + e.getMessage()), null);
+    }
+
+    @ServerExceptionMapper
+    public Response unavailable(ModelUnavailableException e) {
+        return Problem.response(Response.Status.SERVICE_UNAVAILABLE, e.getMessage(), null);
     }
 
     private static String describe(ConstraintViolation<?> v) {

@@ -16,15 +16,20 @@ import dev.tuneline.gateway.repository.OutboxMessage;
 import dev.tuneline.gateway.repository.OutboxRepository;
 import dev.tuneline.gateway.rest.JobCreateRequest;
 import dev.tuneline.gateway.rest.JobParams;
+import dev.tuneline.llm.data.PromptTemplate;
+import dev.tuneline.llm.registry.BaseModelRef;
+import dev.tuneline.llm.registry.BaseModelResolver;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.NotFoundException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /** Job lifecycle: creation (with its outbox event), queries, cancellation, and updates from worker events. */
@@ -40,11 +45,37 @@ public class JobService {
     OutboxRepository outbox;
     @Inject
     JobEventBus bus;
+    @Inject
+    ModelRegistry models;
+    @ConfigProperty(name = "tuneline.data-root")
+    String dataRoot;
 
-    /** Persists a new job and its job-requested event in one transaction. */
+    /**
+     * Persists a new job and its job-requested event in one transaction. The base model of sft and reward jobs must
+     * resolve (a preset or a checkpoint directory); an eval job names a registered model (GET /v1/models), and its
+     * event carries that model's directory relative to the model root.
+     */
     @Transactional
     public Job create(JobCreateRequest req) {
         JobParams params = req.config() == null ? JobParams.defaults() : req.config();
+        if (params.template() != null && !PromptTemplate.NAMES.contains(params.template())) {
+            throw new IllegalArgumentException("config.template must be one of " + PromptTemplate.NAMES + ", got '"
+                    + params.template() + "'");
+        }
+        String eventBase = req.baseModel();
+        if ("eval".equals(req.type())) {
+            // a registered model (by id or name), or a model directory under the model root
+            eventBase = models.find(req.baseModel()).map(models::relativePath).orElseGet(() -> {
+                BaseModelRef ref = new BaseModelResolver(Path.of(dataRoot), models.modelRoot()).resolve(req.baseModel());
+                if (!ref.hasWeights()) {
+                    throw new IllegalArgumentException("baseModel: an eval job evaluates a model with weights, and '"
+                            + req.baseModel() + "' has none (see GET /v1/models)");
+                }
+                return req.baseModel();
+            });
+        } else {
+            new BaseModelResolver(Path.of(dataRoot), models.modelRoot()).resolve(req.baseModel());
+        }
         Job job = new Job();
         job.id = UUID.randomUUID();
         job.type = req.type();
@@ -59,7 +90,7 @@ public class JobService {
         jobs.persist(job);
 
         JobRequested event = JobRequested.of(job.id,
-                new JobRequested.Payload(job.type, job.dataset, job.baseModel, params.toConfig()));
+                new JobRequested.Payload(job.type, job.dataset, eventBase, params.toConfig()));
         OutboxMessage msg = new OutboxMessage();
         msg.topic = Topics.JOB_REQUESTED;
         msg.key = job.id.toString();
