@@ -91,6 +91,10 @@ for id in "$SFT" "$RWD" "$EVAL"; do
   job "$id" | python3 "$ROOT/scripts/job_report.py" || ok=1
 done
 job "$BAD" | python3 "$ROOT/scripts/job_report.py" --expect-failed || ok=1
+if command -v node >/dev/null && [ "${TUNELINE_DEMO_OPENAI:-1}" = 1 ]; then
+  echo "== the official openai npm client against the gateway (models, completion with echo + logprobs, streamed chat)"
+  "$ROOT/gateway/src/test/js/run-openai-test.sh" "$GW" "$KEY" || ok=1
+fi
 peak=$(cat "$STACK/peak-rss-kb")
 echo "== timings: build $((t_build - t0)) s, stack + jobs $((t_end - t_build)) s, total $((t_end - t0)) s; peak memory (sum of Pss) of the stack $((peak / 1024)) MiB"
 exit $ok
