@@ -44,7 +44,13 @@ rss_now() {
   echo "$total"
 }
 echo 0 >"$STACK/peak-rss-kb"
-( peak=0; while true; do n=$(rss_now); [ "$n" -gt "$peak" ] && { peak=$n; echo "$peak" >"$STACK/peak-rss-kb"; }; sleep 1; done ) &
+breakdown() { # name=MiB for each process of the stack
+  local f p
+  for f in "$STACK"/pids/*.pid; do
+    p=$(cat "$f"); echo "$(basename "$f" .pid | sed 's/^svc-//')=$(( $(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0) / 1024 ))"
+  done | tr '\n' ' '
+}
+( peak=0; while true; do n=$(rss_now); [ "$n" -gt "$peak" ] && { peak=$n; echo "$peak" >"$STACK/peak-rss-kb"; breakdown >"$STACK/peak-breakdown"; }; sleep 1; done ) &
 SAMPLER=$!
 
 submit() { # body -> job id
@@ -55,7 +61,7 @@ job() { curl -fsS "$GW/v1/jobs/$1" -H "Authorization: Bearer $KEY"; }
 
 echo "== submitting jobs"
 SFT=$(submit '{"type":"sft","dataset":"code_alpaca_2k","baseModel":"tiny-gpt2","config":{"maxSteps":150,"batchSize":8,"learningRate":0.005,"maxSeqLength":96,"maxRows":800,"filter":"empty-input","evalSamples":48,"maxNewTokens":32,"temperature":0.7,"repetitionPenalty":1.2,"hiddenSize":64,"layers":2,"warmupRatio":0.05}}')
-RWD=$(submit '{"type":"reward","dataset":"hh_helpful_pairs","baseModel":"tiny-gpt2","config":{"maxSteps":60,"batchSize":8,"learningRate":0.003,"maxSeqLength":128,"maxRows":800,"evalSamples":100,"hiddenSize":64,"layers":2}}')
+RWD=$(submit '{"type":"reward","dataset":"hh_helpful_pairs","baseModel":"tiny-gpt2","config":{"maxSteps":100,"batchSize":8,"learningRate":0.001,"maxSeqLength":128,"maxRows":800,"evalSamples":100,"hiddenSize":64,"layers":2}}')
 echo "sft job:    $SFT"
 echo "reward job: $RWD"
 
@@ -97,4 +103,5 @@ if command -v node >/dev/null && [ "${TUNELINE_DEMO_OPENAI:-1}" = 1 ]; then
 fi
 peak=$(cat "$STACK/peak-rss-kb")
 echo "== timings: build $((t_build - t0)) s, stack + jobs $((t_end - t_build)) s, total $((t_end - t0)) s; peak memory (sum of Pss) of the stack $((peak / 1024)) MiB"
+echo "   at the peak (MiB, PostgreSQL's server processes not itemised): $(cat "$STACK/peak-breakdown" 2>/dev/null)"
 exit $ok

@@ -105,7 +105,7 @@ services_up() {
     if alive "svc-$s"; then continue; fi
     jar=$ROOT/$s/target/quarkus-app/quarkus-run.jar
     [ -f "$jar" ] || { log "$jar missing: run mvn -B install -DskipTests first"; exit 1; }
-    nohup java -Xms64m -Xmx${TUNELINE_SERVICE_XMX:-1g} -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss4m \
+    nohup java -Xms64m -Xmx${TUNELINE_SERVICE_XMX:-640m} -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss4m \
       -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 -Dquarkus.http.port="${PORTS[$s]}" \
       -jar "$jar" >"$STACK/logs/$s.log" 2>&1 &
     echo $! >"$STACK/pids/svc-$s.pid"

@@ -1,7 +1,6 @@
 package dev.tuneline.dataset;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tuneline.events.BatchChecksum;
@@ -16,7 +15,6 @@ import dev.tuneline.events.SftBatch;
 import dev.tuneline.events.Topics;
 import dev.tuneline.events.serde.BatchMessageDeserializer;
 import dev.tuneline.events.serde.EvalSetDeserializer;
-import dev.tuneline.events.serde.EventSerializer;
 import dev.tuneline.events.serde.JobFailedDeserializer;
 import dev.tuneline.testsupport.KafkaResource;
 import dev.tuneline.testsupport.KafkaTestClient;
@@ -24,7 +22,6 @@ import dev.tuneline.testsupport.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -123,7 +120,9 @@ class JobPreparationIT {
                 KafkaResource.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
             p.send(new ProducerRecord<>(Topics.JOB_REQUESTED, key, "{this is not json")).get();
         }
-        try (KafkaConsumer<String, String> c = consumer(new StringDeserializer())) {
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of("bootstrap.servers",
+                KafkaResource.bootstrapServers(), "group.id", "test-" + UUID.randomUUID(), "auto.offset.reset", "earliest"),
+                new StringDeserializer(), new StringDeserializer())) {
             c.subscribe(List.of(Topics.DLQ_DATASET));
             long deadline = System.currentTimeMillis() + 60_000;
             boolean found = false;
@@ -136,36 +135,12 @@ class JobPreparationIT {
         }
     }
 
-    private static void send(JobRequested ev) throws Exception {
-        try (KafkaProducer<String, Object> p = new KafkaProducer<>(Map.of("bootstrap.servers",
-                KafkaResource.bootstrapServers()), new StringSerializer(), new EventSerializer())) {
-            p.send(new ProducerRecord<>(Topics.JOB_REQUESTED, ev.jobId().toString(), ev)).get();
-        }
-    }
-
-    private static <T> KafkaConsumer<String, T> consumer(Deserializer<T> d) {
-        return new KafkaConsumer<>(Map.of("bootstrap.servers", KafkaResource.bootstrapServers(),
-                "group.id", "test-" + UUID.randomUUID(), "auto.offset.reset", "earliest"), new StringDeserializer(), d);
+    private static void send(JobRequested ev) {
+        KafkaTestClient.send(Topics.JOB_REQUESTED, ev);
     }
 
     private static <T> List<T> readUntil(String topic, Deserializer<T> d, UUID job, Predicate<T> last) {
-        List<T> out = new ArrayList<>();
-        try (KafkaConsumer<String, T> c = consumer(d)) {
-            c.subscribe(List.of(topic));
-            long deadline = System.currentTimeMillis() + 90_000;
-            while (System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<String, T> r : c.poll(Duration.ofMillis(500))) {
-                    if (job.toString().equals(r.key())) {
-                        out.add(r.value());
-                        if (last.test(r.value())) {
-                            return out;
-                        }
-                    }
-                }
-            }
-        }
-        assertNotNull(null, "timed out reading " + topic + " for job " + job + " (got " + out.size() + ")");
-        return out;
+        return KafkaTestClient.readUntil(topic, d, job, last, Duration.ofSeconds(90));
     }
 
     @Test

@@ -66,10 +66,16 @@ public class JobService {
         if ("eval".equals(req.type())) {
             // a registered model (by id or name), or a model directory under the model root
             eventBase = models.find(req.baseModel()).map(models::relativePath).orElseGet(() -> {
-                BaseModelRef ref = new BaseModelResolver(Path.of(dataRoot), models.modelRoot()).resolve(req.baseModel());
+                String what = "baseModel: an eval job evaluates a registered model (GET /v1/models) or a model "
+                        + "directory with weights under the model root; '" + req.baseModel() + "' is neither";
+                BaseModelRef ref;
+                try {
+                    ref = new BaseModelResolver(Path.of(dataRoot), models.modelRoot()).resolve(req.baseModel());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(what + " (" + e.getMessage() + ")", e);
+                }
                 if (!ref.hasWeights()) {
-                    throw new IllegalArgumentException("baseModel: an eval job evaluates a model with weights, and '"
-                            + req.baseModel() + "' has none (see GET /v1/models)");
+                    throw new IllegalArgumentException(what + " (it has no weights)");
                 }
                 return req.baseModel();
             });
