@@ -14,6 +14,7 @@ import dev.tuneline.events.Topics;
 import dev.tuneline.events.serde.EventSerializer;
 import dev.tuneline.events.serde.JobRequestedDeserializer;
 import dev.tuneline.testsupport.KafkaResource;
+import dev.tuneline.testsupport.KafkaTestClient;
 import dev.tuneline.testsupport.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -50,23 +51,11 @@ class JobResourceTests {
         given().when().get("/v1/jobs/" + id).then().statusCode(200).body("dataset", equalTo("code_alpaca_2k"));
         given().when().get("/v1/jobs").then().statusCode(200).body("id", hasItem(id));
 
-        try (KafkaConsumer<String, JobRequested> consumer = new KafkaConsumer<>(Map.of(
-                "bootstrap.servers", KafkaResource.bootstrapServers(), "group.id", "test-" + UUID.randomUUID(),
-                "auto.offset.reset", "earliest"), new StringDeserializer(), new JobRequestedDeserializer())) {
-            consumer.subscribe(List.of(Topics.JOB_REQUESTED));
-            JobRequested found = null;
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (found == null && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<String, JobRequested> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (r.key().equals(id)) {
-                        found = r.value();
-                    }
-                }
-            }
-            assertEquals(UUID.fromString(id), found.jobId());
-            assertEquals("sft", found.payload().jobType());
-            assertEquals(5, found.payload().config().maxSteps());
-        }
+        JobRequested found = KafkaTestClient.readUntil(Topics.JOB_REQUESTED, new JobRequestedDeserializer(),
+                UUID.fromString(id), e -> true, Duration.ofSeconds(30)).get(0);
+        assertEquals(UUID.fromString(id), found.jobId());
+        assertEquals("sft", found.payload().jobType());
+        assertEquals(5, found.payload().config().maxSteps());
     }
 
     @Test

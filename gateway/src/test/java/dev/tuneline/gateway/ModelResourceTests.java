@@ -15,6 +15,7 @@ import dev.tuneline.events.Topics;
 import dev.tuneline.events.serde.EventSerializer;
 import dev.tuneline.events.serde.JobRequestedDeserializer;
 import dev.tuneline.testsupport.KafkaResource;
+import dev.tuneline.testsupport.KafkaTestClient;
 import dev.tuneline.testsupport.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -174,22 +175,10 @@ class ModelResourceTests {
                         "config", Map.of("evalSamples", 4)))
                 .post("/v1/jobs").then().statusCode(201).body("type", equalTo("eval"))
                 .body("baseModel", equalTo(TestModels.LM)).extract().path("id");
-        try (KafkaConsumer<String, JobRequested> consumer = new KafkaConsumer<>(Map.of(
-                "bootstrap.servers", KafkaResource.bootstrapServers(), "group.id", "test-" + UUID.randomUUID(),
-                "auto.offset.reset", "earliest"), new StringDeserializer(), new JobRequestedDeserializer())) {
-            consumer.subscribe(List.of(Topics.JOB_REQUESTED));
-            JobRequested found = null;
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (found == null && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<String, JobRequested> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (r.key().equals(id)) {
-                        found = r.value();
-                    }
-                }
-            }
-            assertEquals("eval", found.payload().jobType());
-            assertEquals(TestModels.LM_PATH, found.payload().baseModel());
-            assertEquals(4, found.payload().config().evalSamples());
-        }
+        JobRequested found = KafkaTestClient.readUntil(Topics.JOB_REQUESTED, new JobRequestedDeserializer(),
+                UUID.fromString(id), e -> true, Duration.ofSeconds(30)).get(0);
+        assertEquals("eval", found.payload().jobType());
+        assertEquals(TestModels.LM_PATH, found.payload().baseModel());
+        assertEquals(4, found.payload().config().evalSamples());
     }
 }
