@@ -98,8 +98,6 @@ services_up() {
   export TUNELINE_MODEL_ROOT=${TUNELINE_MODEL_ROOT:-$STACK/models}
   export DJL_CACHE_DIR=${DJL_CACHE_DIR:-$STACK/djl-cache}
   export DJL_OFFLINE=true OPT_OUT_TRACKING=true OMP_WAIT_POLICY=PASSIVE
-  # glibc keeps freed native memory per malloc arena; libtorch frees large tensors from many threads
-  export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
   export TUNELINE_API_KEYS=${TUNELINE_API_KEYS:-tl-demo-key}
   mkdir -p "$TUNELINE_MODEL_ROOT"
   local s jar
