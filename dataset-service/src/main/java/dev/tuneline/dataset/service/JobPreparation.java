@@ -112,14 +112,15 @@ public class JobPreparation {
 
         Collator collator = Collator.forTokenizer(tok);
         BatchChecksum checksum = new BatchChecksum();
-        int seq = 0;
+        List<SftBatch> out = new ArrayList<>();
         for (List<EncodedSft> chunk : chunks(report.encoded(), cfg.batchSizeOr())) {
-            for (SftBatch msg : sftMessages(jobId, collator, chunk, seq)) {
+            for (SftBatch msg : sftMessages(jobId, collator, chunk, out.size())) {
                 checksum.update(msg);
-                publisher.send(Topics.SFT_BATCHES, msg);
-                seq++;
+                out.add(msg);
             }
         }
+        publisher.sendAll(Topics.SFT_BATCHES, out);
+        int seq = out.size();
         List<EvalSet.Example> examples = split.eval().stream().limit(cfg.evalSamplesOr())
                 .map(r -> new EvalSet.Example(r.row(), template.renderPrompt(r), r.output(), instruction(r))).toList();
         publisher.send(Topics.EVAL_SETS, EvalSet.of(jobId, new EvalSet.Payload("sft", template.name(), examples, null,
@@ -147,15 +148,16 @@ public class JobPreparation {
 
         Collator collator = Collator.forTokenizer(tok);
         BatchChecksum checksum = new BatchChecksum();
-        int seq = 0;
+        List<PreferenceBatch> out = new ArrayList<>();
         for (List<EncodedPair> chunk : chunks(report.pairs(), cfg.batchSizeOr())) {
             PairBatch b = collator.collatePairs(chunk);
-            PreferenceBatch msg = PreferenceBatch.of(jobId, new PreferenceBatch.Payload(seq, b.chosenIds(), b.chosenMask(),
-                    b.rejectedIds(), b.rejectedMask(), b.margins()));
+            PreferenceBatch msg = PreferenceBatch.of(jobId, new PreferenceBatch.Payload(out.size(), b.chosenIds(),
+                    b.chosenMask(), b.rejectedIds(), b.rejectedMask(), b.margins()));
             checksum.update(msg);
-            publisher.send(Topics.REWARD_BATCHES, msg);
-            seq++;
+            out.add(msg);
         }
+        publisher.sendAll(Topics.REWARD_BATCHES, out);
+        int seq = out.size();
         List<EvalSet.Pair> pairs = split.eval().stream().limit(cfg.evalSamplesOr())
                 .map(r -> new EvalSet.Pair(r.row(), r.prompt(), r.chosen(), r.rejected())).toList();
         publisher.send(Topics.EVAL_SETS, EvalSet.of(jobId, new EvalSet.Payload("reward", template.name(), null, pairs,

@@ -48,7 +48,7 @@ public final class DatasetPathBench {
             SftEncoder encoder = new SftEncoder(tok, alpaca, 512);
             Collator collator = Collator.forTokenizer(tok);
             String[] names = {"tokenize full text only (reference)", "format + tokenize + mask", "+ collate (B=8) + JSON",
-                    "+ send to broker, ack per batch (as the service)", "+ send to broker, pipelined"};
+                    "+ send to broker, waiting for each ack", "+ send to broker, pipelined (the service)"};
             double[][] rate = new double[names.length][rounds];
             for (int r = 0; r < rounds; r++) {
                 long t = System.nanoTime();
