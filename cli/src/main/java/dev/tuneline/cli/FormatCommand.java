@@ -38,7 +38,7 @@ final class FormatCommand implements Callable<Integer> {
             return 2;
         }
         try (TextTokenizer tok = TextTokenizer.load(tokenizer)) {
-            TextTokenizer t = tok.padId().isPresent() ? tok : tok.withPadToken(tok.eosId());
+            TextTokenizer t = tok.withEosPaddingIfMissing();
             EncodedSft enc = new SftEncoder(t, PromptTemplate.byName(template), maxSeqLength).encode(rows.get(row));
             MaskRenderer r = new MaskRenderer(t, System.console() != null);
             System.out.println(tokens ? r.renderTokens(enc) : r.render(enc));

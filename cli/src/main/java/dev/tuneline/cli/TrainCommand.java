@@ -74,7 +74,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         var split = Splits.trainEvalSplit(rows, root.path("evalRatio").asDouble(0.2), root.path("seed").asLong(42));
         try (TextTokenizer raw = TextTokenizer.load(ref.tokenizerDir()); NDManager manager = NDManager.newBaseManager()) {
-            TextTokenizer tok = raw.padId().isPresent() ? raw : raw.withPadToken(raw.eosId());
+            TextTokenizer tok = raw.withEosPaddingIfMissing();
             EncodeReport report = new SftEncoder(tok, PromptTemplate.byName(template), training.maxSeqLength()).encodeAll(split.train());
             System.err.println("data: " + report.summary());
             Collator collator = Collator.forTokenizer(tok);

@@ -90,7 +90,7 @@ public final class JobRunner<M extends BatchMessage, B> {
         Path runDir = dir.resolve("run");
         BaseModelRef ref = new BaseModelResolver(dataRoot, modelRoot).resolve(end.payload().baseModel());
         TrainingConfig training = trainingConfig(job, runDir);
-        try (TextTokenizer tok = withPad(TextTokenizer.load(Path.of(end.payload().tokenizerDir())));
+        try (TextTokenizer tok = TextTokenizer.load(Path.of(end.payload().tokenizerDir())).withEosPaddingIfMissing();
                 NDManager manager = NDManager.newBaseManager()) {
             LmConfig config = dev.tuneline.llm.registry.BaseModels.config(ref, tok, job.hiddenSize(), job.layers(),
                     job.maxSeqLengthOr() + job.maxNewTokensOr());
@@ -163,10 +163,6 @@ public final class JobRunner<M extends BatchMessage, B> {
                     d.dropout(), job.loraTargets() == null ? d.targetModules() : job.loraTargets()));
         }
         return b.build();
-    }
-
-    private static TextTokenizer withPad(TextTokenizer t) {
-        return t.padId().isPresent() ? t : t.withPadToken(t.eosId());
     }
 
     /** The job was stopped (shutdown) after checkpointing; another worker resumes it. */

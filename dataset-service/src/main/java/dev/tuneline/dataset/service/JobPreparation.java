@@ -296,9 +296,7 @@ public class JobPreparation {
     private TextTokenizer tokenizer(Path dir) {
         return tokenizers.computeIfAbsent(dir, d -> {
             try {
-                TextTokenizer t = TextTokenizer.load(d);
-                // GPT-2 has no pad token: pad = eos (masking is by position, so the real EOS stays trained on)
-                return t.padId().isPresent() ? t : t.withPadToken(t.eosId());
+                return TextTokenizer.load(d).withEosPaddingIfMissing();
             } catch (IOException e) {
                 throw new IllegalArgumentException("cannot load tokenizer from " + d + ": " + e.getMessage(), e);
             }

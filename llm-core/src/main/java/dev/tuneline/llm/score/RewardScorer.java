@@ -43,7 +43,7 @@ public final class RewardScorer implements AutoCloseable {
     private RewardScorer(RewardModel model, TextTokenizer tokenizer, PromptTemplate template, int maxLength,
             NDManager manager, boolean owns) {
         this.model = model;
-        this.tokenizer = tokenizer.padId().isPresent() ? tokenizer : tokenizer.withPadToken(tokenizer.eosId());
+        this.tokenizer = tokenizer.withEosPaddingIfMissing();
         this.encoder = new PreferenceEncoder(this.tokenizer, template, maxLength);
         this.manager = manager;
         this.ownsManager = owns;

@@ -188,6 +188,14 @@ public final class TextTokenizer implements AutoCloseable {
     }
 
     /**
+     * This tokenizer if it has a pad token, else a copy that pads with EOS (GPT-2's usual setting; padding is masked
+     * by position, so the real EOS is still trained on).
+     */
+    public TextTokenizer withEosPaddingIfMissing() {
+        return padId().isPresent() ? this : withPadToken(eosId());
+    }
+
+    /**
      * Writes {@code tokenizer.json}, {@code tokenizer_config.json} and {@code special_tokens_map.json} to
      * {@code dir} (created if needed) in the layout transformers' {@code AutoTokenizer.from_pretrained} reads:
      * a fast tokenizer whose post-processor prepends the BOS exactly when {@link #addsBos()}.

@@ -2,6 +2,7 @@ package dev.tuneline.llm.tokenizer;
 
 import static dev.tuneline.llm.tokenizer.SharedTokenizers.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -69,6 +70,15 @@ class TextTokenizerTest {
         int[] expected = {15496, 11, 616, 3290, 318, 13779};
         assertArrayEquals(expected, SharedTokenizers.gpt2Hf().encode("Hello, my dog is cute", true));
         assertArrayEquals(expected, SharedTokenizers.gpt2Files().encode("Hello, my dog is cute", true));
+    }
+
+    @Test
+    void eosPaddingOnlyWhenThereIsNoPadToken() {
+        TextTokenizer gpt2 = SharedTokenizers.gpt2Hf();
+        assertEquals(java.util.OptionalInt.of(50256), gpt2.withEosPaddingIfMissing().padId());
+        TextTokenizer opt = SharedTokenizers.opt();
+        assertSame(opt, opt.withEosPaddingIfMissing(), "OPT keeps its own <pad>");
+        assertEquals(java.util.OptionalInt.of(1), opt.withEosPaddingIfMissing().padId());
     }
 
     @Test
