@@ -10,7 +10,6 @@ import dev.tuneline.llm.model.CausalLm;
 import dev.tuneline.llm.model.Checkpoints;
 import dev.tuneline.llm.tokenizer.TextTokenizer;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -60,10 +59,9 @@ final class GenerateCommand implements Callable<Integer> {
                 b.optStopStrings(stop, ids -> tok.decode(ids, true));
             }
             Generation g = new Generator(lm, manager).generate(tok.encode(text, true), b.build());
-            int[] t = g.tokens();
-            int n = t.length > 0 && t[t.length - 1] == eos ? t.length - 1 : t.length;
-            System.out.println(tok.decode(Arrays.copyOf(t, n), true));
-            System.err.println("[" + n + " tokens, finish: " + g.finishReason() + "]");
+            int[] completion = g.completionTokens(eos);
+            System.out.println(tok.decode(completion, true));
+            System.err.println("[" + completion.length + " tokens, finish: " + g.finishReason() + "]");
         }
         return 0;
     }

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,9 +93,7 @@ public final class SftEvaluator {
             List<String> out = new ArrayList<>();
             for (int start = 0; start < prompts.size(); start += GEN_BATCH) {
                 for (Generation g : generator.generate(prompts.subList(start, Math.min(prompts.size(), start + GEN_BATCH)), cfg.build())) {
-                    int[] t = g.tokens();
-                    int n = t.length > 0 && t[t.length - 1] == eos ? t.length - 1 : t.length;
-                    out.add(tok.decode(Arrays.copyOf(t, n), true).strip());
+                    out.add(tok.decode(g.completionTokens(eos), true).strip());
                 }
             }
             return out;

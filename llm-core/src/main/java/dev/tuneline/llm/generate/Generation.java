@@ -17,6 +17,12 @@ public record Generation(int[] tokens, float[] tokenLogprobs, float[] promptLogp
     /** Finished because the token budget (max new tokens / max length / positions) was used up. */
     public static final String LENGTH = "length";
 
+    /** The completion's tokens without the EOS that ended it (the text a user sees). */
+    public int[] completionTokens(int eosTokenId) {
+        int n = tokens.length > 0 && tokens[tokens.length - 1] == eosTokenId ? tokens.length - 1 : tokens.length;
+        return java.util.Arrays.copyOf(tokens, n);
+    }
+
     /** Sum of {@link #tokenLogprobs} (requires log-probs). */
     public double sumLogprob() {
         if (tokenLogprobs == null) {
