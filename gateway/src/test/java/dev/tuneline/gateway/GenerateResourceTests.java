@@ -143,6 +143,37 @@ class GenerateResourceTests {
     }
 
     @Test
+    void streamingHoldsBackAPossibleStopStringAndEndsWhereTheWholeAnswerEnds() throws Exception {
+        String text = generate(Map.of("prompt", PROMPT, "maxNewTokens", 24, "ignoreEos", true))
+                .jsonPath().getString("results[0].text");
+        String stop = text.substring(text.length() / 2, text.length() / 2 + 4);
+        Map<String, Object> req = Map.of("prompt", PROMPT, "maxNewTokens", 24, "ignoreEos", true, "stop", List.of(stop));
+        Response whole = generate(req);
+        Map<String, Object> streamed = new HashMap<>(req);
+        streamed.put("stream", true);
+        Response stream = generate(streamed);
+        stream.then().statusCode(200);
+        StringBuilder seen = new StringBuilder();
+        JsonNode last = null;
+        for (String line : stream.asString().split("\n")) {
+            if (line.startsWith("data: ")) {
+                last = Json.MAPPER.readTree(line.substring(6));
+                if (last.has("text")) {
+                    seen.append(last.get("text").asText());
+                    assertFalse(seen.toString().contains(stop), "no event released the stop string: " + seen);
+                }
+            }
+        }
+        String expected = whole.jsonPath().getString("results[0].text");
+        assertEquals(text.substring(0, text.indexOf(stop)), expected);
+        assertEquals(expected, seen.toString(), "the streamed pieces add up to the answer");
+        assertTrue(last.get("done").asBoolean());
+        assertEquals("stop", last.get("result").get("finishReason").asText());
+        assertEquals(whole.jsonPath().getList("results[0].tokens", Integer.class).size(),
+                last.get("result").get("tokens").size());
+    }
+
+    @Test
     void badRequestsGet400NamingTheProblemAndUnknownModels404() {
         generate(Map.of("maxNewTokens", 4)).then().statusCode(400).contentType("application/problem+json")
                 .body("detail", containsString("exactly one of prompt and prompts"));

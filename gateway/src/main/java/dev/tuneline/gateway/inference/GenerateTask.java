@@ -18,6 +18,13 @@ public final class GenerateTask extends InferenceTask<Completion> {
     private final int topLogprobs;
     private final boolean echo;
     private final Object key;
+    private TokenSink sink;
+    // what the listener has seen of this task's own tokens while the batch runs (inference thread only)
+    private int heard;
+    private final List<Integer> streamed = new ArrayList<>();
+    private int pendingFrom;
+    private final StringBuilder streamedText = new StringBuilder();
+    private int released;
 
     /**
      * A generation request.
@@ -34,6 +41,25 @@ public final class GenerateTask extends InferenceTask<Completion> {
         this.topLogprobs = topLogprobs;
         this.echo = echo;
         this.key = options.batchKey(model.id());
+    }
+
+    /**
+     * Streams this task's tokens to {@code sink} while it is generated (the result still completes with the whole
+     * {@link Completion}). Returns this task.
+     */
+    public GenerateTask streamTo(TokenSink sink) {
+        this.sink = sink;
+        return this;
+    }
+
+    /** Whether its tokens can be streamed as they are generated (not when they must be scored again afterwards). */
+    public boolean streamable() {
+        return topLogprobs < 0 && !echo;
+    }
+
+    /** Stops the task: skipped if still queued, its row leaves the batch at the next token if running. */
+    public void cancel() {
+        result().cancel(false);
     }
 
     @Override
@@ -66,7 +92,9 @@ public final class GenerateTask extends InferenceTask<Completion> {
             return;
         }
         GenerationConfig cfg = options.toConfig(budget, model.padId(), model::decode);
-        List<Generation> out = model.generator().generate(prompts, cfg);
+        // each row stops at its own budget, stop string, or when its client has gone, whatever the batch's budget
+        List<Generation> out = model.generator().generate(prompts, cfg,
+                (row, token, logprob) -> ready.get(row).onToken(model, token, logprob));
         for (int i = 0; i < ready.size(); i++) {
             GenerateTask g = ready.get(i);
             try {
@@ -78,6 +106,48 @@ public final class GenerateTask extends InferenceTask<Completion> {
                 g.fail(e);
             }
         }
+    }
+
+    /**
+     * A new token of this task's row: streams the text it releases, and says whether the row should go on (false once
+     * the request's own budget is reached, a stop string appeared, or the request was cancelled).
+     */
+    boolean onToken(LoadedModel model, int token, float logprob) {
+        if (result().isDone()) {
+            return false;
+        }
+        heard++;
+        boolean stopped = false;
+        if (sink != null) {
+            streamed.add(token);
+            String piece = model.decode(streamed.subList(pendingFrom, streamed.size()).stream()
+                    .mapToInt(Integer::intValue).toArray());
+            if (!piece.endsWith("\uFFFD")) {           // a multi-byte character is complete
+                streamedText.append(piece);
+                pendingFrom = streamed.size();
+            }
+            int stopAt = firstStop(streamedText);
+            stopped = stopAt >= 0;
+            int safe = stopped ? stopAt : streamedText.length() - heldBack(streamedText);
+            String text = safe > released ? streamedText.substring(released, safe) : "";
+            released = Math.max(released, safe);
+            sink.token(token, text, logprob);
+        }
+        return !stopped && (options.numBeams() > 1 || heard < options.maxNewTokens());
+    }
+
+    /** Length of the longest end of {@code text} that could begin a stop string (held back until it is decided). */
+    private int heldBack(CharSequence text) {
+        int best = 0;
+        for (String stop : options.stop()) {
+            for (int n = Math.min(stop.length() - 1, text.length()); n > best; n--) {
+                if (stop.regionMatches(0, text.toString(), text.length() - n, n)) {
+                    best = n;
+                    break;
+                }
+            }
+        }
+        return best;
     }
 
     /** The prompt's ids, checked against the model. */
@@ -114,7 +184,8 @@ public final class GenerateTask extends InferenceTask<Completion> {
     Completion finish(LoadedModel model, int[] promptIds, Generation gen) {
         int[] raw = gen.tokens();
         int keep = options.numBeams() > 1 ? raw.length : Math.min(raw.length, options.maxNewTokens());
-        String finish = keep < raw.length ? Generation.LENGTH : gen.finishReason();
+        String finish = keep < raw.length || Generation.CANCELLED.equals(gen.finishReason())
+                ? Generation.LENGTH : gen.finishReason();
         int[] tokens = Arrays.copyOf(raw, keep);
         List<String> pieces = pieces(model, tokens);
         StringBuilder text = new StringBuilder();

@@ -23,7 +23,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.StreamingOutput;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +46,9 @@ public class InferenceResource {
     @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
     @Operation(summary = "Generate text", description = "Greedy, sampling (temperature, top-k, top-p, seed), repetition "
             + "penalty, beam search, stop strings, log-probabilities. Concurrent requests are batched. With stream: true "
-            + "the answer is text/event-stream: one event per token, then a final event with done: true and the result.")
+            + "the answer is text/event-stream: one event per token, sent as it is generated (its text may be empty while a "
+            + "character or a possible stop string is incomplete; an event with text only releases the rest), then a "
+            + "final event with done: true and the whole result. An error after the stream began comes as {error: {...}}.")
     @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = GenerateResponse.class)))
     @APIResponse(responseCode = "429", description = "Queue full (Retry-After) or rate limit")
@@ -64,13 +65,14 @@ public class InferenceResource {
         Duration timeout = inference.timeout(req.timeoutSeconds());
         PromptTemplate template = template(req.template(), model);
         List<GenerateTask> tasks = new ArrayList<>();
+        long deadline = InferenceService.deadline(timeout);
         for (String p : prompts) {
             String text = template == null ? p : template.renderPrompt(new InstructionRow(0, p, "", ""));
-            tasks.add(new GenerateTask(model, Prompt.text(text), options, -1, false, InferenceService.deadline(timeout)));
+            tasks.add(new GenerateTask(model, Prompt.text(text), options, -1, false, deadline));
         }
         boolean logprobs = Boolean.TRUE.equals(req.returnLogprobs());
         if (stream) {
-            return inference.run(tasks.get(0), timeout).map(c -> SseBody.response(sse(c, logprobs)));
+            return Uni.createFrom().item(LiveStream.start(inference, tasks, deadline, new GenerateEvents(logprobs)));
         }
         return inference.runAll(tasks, timeout, results -> {
             List<GenerateResponse.Result> out = new ArrayList<>();
@@ -164,13 +166,28 @@ public class InferenceResource {
         return new GenerateResponse.Result(index, c.text(), c.tokens(), c.finishReason(), c.promptIds().length, lp, plp);
     }
 
-    private static StreamingOutput sse(Completion c, boolean logprobs) {
-        List<String> events = new ArrayList<>();
-        for (Completion.TokenOut t : c.tokenDetail()) {
-            events.add(json(new GenerateResponse.StreamEvent(t.id(), t.text(), logprobs ? t.logprob() : null, null, null)));
+    /** The events of {@code /v1/generate} with {@code stream: true}: one per token, then {@code done} with the result. */
+    private record GenerateEvents(boolean logprobs) implements LiveStream.Format {
+        @Override
+        public List<String> token(int index, Completion.TokenOut t) {
+            return List.of(json(new GenerateResponse.StreamEvent(t.id(), t.text(), logprobs ? t.logprob() : null, null,
+                    null)));
         }
-        events.add(json(new GenerateResponse.StreamEvent(null, null, null, true, result(0, c, logprobs))));
-        return SseBody.of(events, false);
+
+        @Override
+        public List<String> text(int index, String text) {
+            return List.of(json(new GenerateResponse.StreamEvent(null, text, null, null, null)));
+        }
+
+        @Override
+        public List<String> finish(int index, Completion c) {
+            return List.of(json(new GenerateResponse.StreamEvent(null, null, null, true, result(index, c, logprobs))));
+        }
+
+        @Override
+        public boolean doneMarker() {
+            return false;
+        }
     }
 
     static String json(Object o) {

@@ -75,20 +75,19 @@ public class OpenAiResource {
         DecodeOptions options = options(inference.newTokens(req.maxTokens(), 16, "max_tokens"), req.temperature(),
                 req.topP(), req.topK(), req.repetitionPenalty(), req.seed(), stops(req.stop()));
         Duration timeout = inference.timeout(null);
+        long deadline = InferenceService.deadline(timeout);
         List<GenerateTask> tasks = new ArrayList<>();
         for (Prompt p : prompts) {
-            tasks.add(new GenerateTask(model, p, options, top, echo, InferenceService.deadline(timeout)));
+            tasks.add(new GenerateTask(model, p, options, top, echo, deadline));
         }
         String id = "cmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = Instant.now().getEpochSecond();
-        boolean stream = Boolean.TRUE.equals(req.stream());
-        boolean usageChunk = includeUsage(req.streamOptions());
+        if (Boolean.TRUE.equals(req.stream())) {
+            return Uni.createFrom().item(LiveStream.start(inference, tasks, deadline, new CompletionChunks(id, created,
+                    model.id(), echo, top, includeUsage(req.streamOptions()), new int[tasks.size()])));
+        }
         return inference.runAll(tasks, timeout, results -> {
             Usage usage = usage(results);
-            if (stream) {
-                return SseBody.response(SseBody.of(completionChunks(id, created, model.id(), prompts, results, echo, top,
-                        usageChunk ? usage : null), true));
-            }
             List<CompletionChoice> choices = new ArrayList<>();
             for (int i = 0; i < results.size(); i++) {
                 Completion c = results.get(i);
@@ -121,19 +120,18 @@ public class OpenAiResource {
         DecodeOptions options = options(inference.newTokens(max, Integer.MAX_VALUE, "max_completion_tokens"),
                 req.temperature(), req.topP(), req.topK(), req.repetitionPenalty(), req.seed(), stops(req.stop()));
         Duration timeout = inference.timeout(null);
+        long deadline = InferenceService.deadline(timeout);
         String template = model.template() == null ? "alpaca" : model.template();
         GenerateTask task = new GenerateTask(model, Prompt.chat(messages, template), options, logprobs ? top : -1,
-                false, InferenceService.deadline(timeout));
+                false, deadline);
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = Instant.now().getEpochSecond();
-        boolean stream = Boolean.TRUE.equals(req.stream());
-        boolean usageChunk = includeUsage(req.streamOptions());
+        if (Boolean.TRUE.equals(req.stream())) {
+            return Uni.createFrom().item(LiveStream.start(inference, List.of(task), deadline, new ChatChunks(id, created,
+                    model.id(), logprobs, includeUsage(req.streamOptions()))));
+        }
         return inference.run(task, timeout).map(c -> {
             Usage usage = usage(List.of(c));
-            if (stream) {
-                return SseBody.response(SseBody.of(chatChunks(id, created, model.id(), c, logprobs,
-                        usageChunk ? usage : null), true));
-            }
             ChatChoice choice = new ChatChoice(0, new AssistantMessage("assistant", c.text()), null,
                     logprobs ? chatLogprobs(c.tokenDetail()) : null, c.finishReason());
             return Response.ok(new ChatCompletion(id, "chat.completion", created, model.id(), List.of(choice), usage))
@@ -331,59 +329,100 @@ public class OpenAiResource {
         return new CompletionLogprobs(texts, lps, tops, offsets);
     }
 
-    private static List<String> completionChunks(String id, long created, String model, List<Prompt> prompts,
-            List<Completion> results, boolean echo, int top, Usage usage) {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < results.size(); i++) {
-            Completion c = results.get(i);
-            int offset = 0;
-            if (echo) {
-                String prompt = echoText(c);
-                CompletionLogprobs lp = top >= 0 ? legacyLogprobs(c.promptDetail(), 0) : null;
-                out.add(chunk(id, created, model, new CompletionChoice(prompt, i, lp, null)));
-                offset = prompt.length();
+    /** {@code text_completion} chunks: per prompt index, the echo (if asked), tokens, the finish; then usage. */
+    private record CompletionChunks(String id, long created, String model, boolean echo, int top, boolean withUsage,
+            int[] offsets) implements LiveStream.Format {
+        @Override
+        public List<String> prelude(int index, Completion c) {
+            if (!echo) {
+                return List.of();
             }
-            for (Completion.TokenOut t : c.tokenDetail()) {
-                if (t.text().isEmpty() && top < 0) {
-                    continue;
-                }
-                CompletionLogprobs lp = top >= 0 ? legacyLogprobs(List.of(t), offset) : null;
-                out.add(chunk(id, created, model, new CompletionChoice(t.text(), i, lp, null)));
-                offset += t.text().length();
+            String prompt = echoText(c);
+            CompletionLogprobs lp = top >= 0 ? legacyLogprobs(c.promptDetail(), 0) : null;
+            offsets[index] = prompt.length();
+            return List.of(chunk(new CompletionChoice(prompt, index, lp, null)));
+        }
+
+        @Override
+        public List<String> token(int index, Completion.TokenOut t) {
+            if (t.text().isEmpty() && top < 0) {
+                return List.of();
             }
-            out.add(chunk(id, created, model, new CompletionChoice("", i, null, c.finishReason())));
+            CompletionLogprobs lp = top >= 0 ? legacyLogprobs(List.of(t), offsets[index]) : null;
+            offsets[index] += t.text().length();
+            return List.of(chunk(new CompletionChoice(t.text(), index, lp, null)));
         }
-        if (usage != null) {
-            out.add(InferenceResource.json(new OpenAiTypes.Completion(id, "text_completion", created, model, List.of(), usage)));
+
+        @Override
+        public List<String> text(int index, String text) {
+            offsets[index] += text.length();
+            return List.of(chunk(new CompletionChoice(text, index, null, null)));
         }
-        return out;
+
+        @Override
+        public List<String> finish(int index, Completion c) {
+            return List.of(chunk(new CompletionChoice("", index, null, c.finishReason())));
+        }
+
+        @Override
+        public List<String> end(List<Completion> all) {
+            return withUsage ? List.of(InferenceResource.json(new OpenAiTypes.Completion(id, "text_completion", created,
+                    model, List.of(), usage(all)))) : List.of();
+        }
+
+        @Override
+        public boolean doneMarker() {
+            return true;
+        }
+
+        private String chunk(CompletionChoice choice) {
+            return InferenceResource.json(new OpenAiTypes.Completion(id, "text_completion", created, model,
+                    List.of(choice), null));
+        }
     }
 
-    private static String chunk(String id, long created, String model, CompletionChoice choice) {
-        return InferenceResource.json(new OpenAiTypes.Completion(id, "text_completion", created, model, List.of(choice), null));
-    }
+    /** {@code chat.completion.chunk}s: the role, content deltas as generated, the finish; then usage. */
+    private record ChatChunks(String id, long created, String model, boolean logprobs, boolean withUsage)
+            implements LiveStream.Format {
+        @Override
+        public List<String> start() {
+            return List.of(chunk(new ChatChoice(0, null, new AssistantMessage("assistant", ""), null, null)));
+        }
 
-    private static List<String> chatChunks(String id, long created, String model, Completion c, boolean logprobs,
-            Usage usage) {
-        List<String> out = new ArrayList<>();
-        out.add(chatChunk(id, created, model, new ChatChoice(0, null, new AssistantMessage("assistant", ""), null, null)));
-        for (Completion.TokenOut t : c.tokenDetail()) {
+        @Override
+        public List<String> token(int index, Completion.TokenOut t) {
             if (t.text().isEmpty() && !logprobs) {
-                continue;
+                return List.of();
             }
-            out.add(chatChunk(id, created, model, new ChatChoice(0, null, new AssistantMessage(null, t.text()),
+            return List.of(chunk(new ChatChoice(0, null, new AssistantMessage(null, t.text()),
                     logprobs ? chatLogprobs(List.of(t)) : null, null)));
         }
-        out.add(chatChunk(id, created, model, new ChatChoice(0, null, new AssistantMessage(null, null), null,
-                c.finishReason())));
-        if (usage != null) {
-            out.add(InferenceResource.json(new ChatCompletion(id, "chat.completion.chunk", created, model, List.of(), usage)));
-        }
-        return out;
-    }
 
-    private static String chatChunk(String id, long created, String model, ChatChoice choice) {
-        return InferenceResource.json(new ChatCompletion(id, "chat.completion.chunk", created, model, List.of(choice), null));
+        @Override
+        public List<String> text(int index, String text) {
+            return List.of(chunk(new ChatChoice(0, null, new AssistantMessage(null, text), null, null)));
+        }
+
+        @Override
+        public List<String> finish(int index, Completion c) {
+            return List.of(chunk(new ChatChoice(0, null, new AssistantMessage(null, null), null, c.finishReason())));
+        }
+
+        @Override
+        public List<String> end(List<Completion> all) {
+            return withUsage ? List.of(InferenceResource.json(new ChatCompletion(id, "chat.completion.chunk", created, model,
+                    List.of(), usage(all)))) : List.of();
+        }
+
+        @Override
+        public boolean doneMarker() {
+            return true;
+        }
+
+        private String chunk(ChatChoice choice) {
+            return InferenceResource.json(new ChatCompletion(id, "chat.completion.chunk", created, model,
+                    List.of(choice), null));
+        }
     }
 
     private static ChatLogprobs chatLogprobs(List<Completion.TokenOut> tokens) {

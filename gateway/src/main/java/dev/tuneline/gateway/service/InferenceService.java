@@ -91,6 +91,16 @@ public class InferenceService {
                 .onFailure().transform(InferenceService::unwrap);
     }
 
+    /** Queues several tasks (429 when the queue is full: then none of them runs). */
+    public void submitAll(java.util.List<? extends InferenceTask<?>> tasks) {
+        try {
+            tasks.forEach(engine::submit);
+        } catch (RuntimeException e) {
+            tasks.forEach(t -> t.result().cancel(false));   // queued siblings are skipped by the worker
+            throw e;
+        }
+    }
+
     /** Queues several tasks and combines their results in order. */
     public <R, T> Uni<T> runAll(java.util.List<? extends InferenceTask<R>> tasks, Duration timeout,
             Function<java.util.List<R>, T> combine) {

@@ -8,7 +8,8 @@ package dev.tuneline.llm.generate;
  *     temperature, top-k/p and repetition penalty), one per token; null unless requested
  * @param promptLogprobs log P(prompt[i] | prompt[:i]) per prompt token, the first NaN; null unless
  *     requested
- * @param finishReason {@code "stop"} (EOS or a stop string) or {@code "length"} (token budget)
+ * @param finishReason {@code "stop"} (EOS or a stop string), {@code "length"} (token budget) or
+ *     {@code "cancelled"} (a {@link TokenListener} stopped the row)
  */
 public record Generation(int[] tokens, float[] tokenLogprobs, float[] promptLogprobs, String finishReason) {
 
@@ -16,6 +17,8 @@ public record Generation(int[] tokens, float[] tokenLogprobs, float[] promptLogp
     public static final String STOP = "stop";
     /** Finished because the token budget (max new tokens / max length / positions) was used up. */
     public static final String LENGTH = "length";
+    /** Stopped by a {@link TokenListener} (a client went away, or it has all the tokens it wants). */
+    public static final String CANCELLED = "cancelled";
 
     /** The completion's tokens without the EOS that ended it (the text a user sees). */
     public int[] completionTokens(int eosTokenId) {

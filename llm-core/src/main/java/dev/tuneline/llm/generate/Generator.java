@@ -48,6 +48,14 @@ public final class Generator {
 
     /** Generates one continuation per prompt, batched with left padding; results in prompt order. */
     public List<Generation> generate(List<int[]> prompts, GenerationConfig cfg) {
+        return generate(prompts, cfg, TokenListener.NONE);
+    }
+
+    /**
+     * Generates one continuation per prompt, batched with left padding, reporting each new token to {@code listener}
+     * as it is chosen (which may also stop a row early); results in prompt order.
+     */
+    public List<Generation> generate(List<int[]> prompts, GenerationConfig cfg, TokenListener listener) {
         if (prompts.isEmpty()) {
             return List.of();
         }
@@ -80,8 +88,8 @@ public final class Generator {
         }
         try {
             return cfg.numBeams() > 1
-                    ? beamSearch(prompts, cfg, eos, pad)
-                    : sampleOrGreedy(prompts, cfg, eos, pad);
+                    ? beamSearch(prompts, cfg, eos, pad, listener)
+                    : sampleOrGreedy(prompts, cfg, eos, pad, listener);
         } finally {
             if (grad) {
                 JniUtils.setGradMode(true);
@@ -91,7 +99,8 @@ public final class Generator {
 
     // ------------------------------------------------------------------ greedy / sampling
 
-    private List<Generation> sampleOrGreedy(List<int[]> prompts, GenerationConfig cfg, int eos, int pad) {
+    private List<Generation> sampleOrGreedy(List<int[]> prompts, GenerationConfig cfg, int eos, int pad,
+            TokenListener listener) {
         int n = prompts.size();
         long seed = cfg.seed() != null ? cfg.seed() : new SecureRandom().nextLong();
         Row[] rows = new Row[n];
@@ -123,9 +132,13 @@ public final class Generator {
                     int tok = cfg.doSample()
                             ? LogitsOps.sample(scores, cfg.temperature(), cfg.topK(), cfg.topP(), r.rnd)
                             : LogitsOps.argmax(scores);
-                    r.add(tok, (float) (logits[off + tok] - lse));
+                    float lp = (float) (logits[off + tok] - lse);
+                    r.add(tok, lp);
+                    boolean wanted = listener.onToken(active.get(a), tok, lp);
                     if (tok == eos || matchesStop(r, cfg)) {
                         r.finish = Generation.STOP;
+                    } else if (!wanted) {
+                        r.finish = Generation.CANCELLED;
                     } else if (r.count >= r.budget) {
                         r.finish = Generation.LENGTH;
                     } else {
@@ -170,7 +183,8 @@ public final class Generator {
 
     // ------------------------------------------------------------------ beam search
 
-    private List<Generation> beamSearch(List<int[]> prompts, GenerationConfig cfg, int eos, int pad) {
+    private List<Generation> beamSearch(List<int[]> prompts, GenerationConfig cfg, int eos, int pad,
+            TokenListener listener) {
         int n = prompts.size();
         int k = cfg.numBeams();
         Row[] meta = new Row[n];
@@ -197,7 +211,7 @@ public final class Generator {
                 }
             }
             if (active.isEmpty()) {
-                return finishBeams(meta, states, cfg);
+                return finishBeams(meta, states, cfg, listener);
             }
             // every beam of a prompt starts from the prompt's prefill row
             float[] logits = new float[active.size() * k * vocab];
@@ -231,10 +245,11 @@ public final class Generator {
                 logits = batch.step(nextTokens.stream().mapToInt(Integer::intValue).toArray());
             }
         }
-        return finishBeams(meta, states, cfg);
+        return finishBeams(meta, states, cfg, listener);
     }
 
-    private static List<Generation> finishBeams(Row[] meta, BeamState[] states, GenerationConfig cfg) {
+    private static List<Generation> finishBeams(Row[] meta, BeamState[] states, GenerationConfig cfg,
+            TokenListener listener) {
         List<Generation> out = new ArrayList<>(meta.length);
         for (int i = 0; i < meta.length; i++) {
             Hyp best = states[i].best();
@@ -244,6 +259,9 @@ public final class Generator {
             } else {
                 out.add(new Generation(best.tokens, cfg.returnLogprobs() ? best.logprobs : null, prompt,
                         best.eos ? Generation.STOP : Generation.LENGTH));
+                for (int t = 0; t < best.tokens.length; t++) {
+                    listener.onToken(i, best.tokens[t], best.logprobs[t]);
+                }
             }
         }
         return out;

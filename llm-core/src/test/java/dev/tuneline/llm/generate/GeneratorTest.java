@@ -84,6 +84,40 @@ class GeneratorTest extends ManagedTest {
     }
 
     @Test
+    void listenerSeesEachTokenAsChosenAndCanStopOneRowWithoutChangingTheOthers() {
+        CausalLm model = Checkpoints.create(LmConfig.tinyGpt2(300).toBuilder().optInitStd(0.3f).build(), manager, 10);
+        Generator g = new Generator(model, manager);
+        GenerationConfig cfg = greedy(16).build();
+        List<Generation> plain = g.generate(List.of(P1, P2, P3), cfg);
+        List<List<Integer>> seen = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        List<Float> lps = new ArrayList<>();
+        List<Generation> heard = g.generate(List.of(P1, P2, P3), cfg, (row, tok, lp) -> {
+            seen.get(row).add(tok);
+            if (row == 0) {
+                lps.add(lp);
+            }
+            return !(row == 1 && seen.get(1).size() == 5);   // row 1 has what it wants after 5 tokens
+        });
+        assertArrayEquals(plain.get(0).tokens(), heard.get(0).tokens());
+        assertArrayEquals(plain.get(2).tokens(), heard.get(2).tokens(), "other rows run on after row 1 stops");
+        assertArrayEquals(Arrays.copyOf(plain.get(1).tokens(), 5), heard.get(1).tokens());
+        assertEquals(Generation.CANCELLED, heard.get(1).finishReason());
+        assertEquals(Generation.LENGTH, heard.get(0).finishReason());
+        for (int r = 0; r < 3; r++) {
+            assertArrayEquals(heard.get(r).tokens(), seen.get(r).stream().mapToInt(Integer::intValue).toArray(),
+                    "row " + r + ": the listener heard exactly the result's tokens, in order");
+        }
+        for (int t = 0; t < lps.size(); t++) {
+            assertEquals(heard.get(0).tokenLogprobs()[t], lps.get(t), 0f);
+        }
+        // beam search reports the winning hypothesis once the search ends
+        GenerationConfig beams = GenerationConfig.builder().optMaxNewTokens(6).optNumBeams(3).optEosTokenId(-1).build();
+        List<Integer> beamTokens = new ArrayList<>();
+        Generation best = g.generate(List.of(P2), beams, (row, tok, lp) -> beamTokens.add(tok)).get(0);
+        assertArrayEquals(best.tokens(), beamTokens.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    @Test
     void generationFromAnotherThreadMatches() throws Exception {
         CausalLm model = Checkpoints.create(LmConfig.tinyGpt2(300).toBuilder().optInitStd(0.3f).build(), manager, 9);
         Generator g = new Generator(model, manager);
