@@ -40,9 +40,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(KafkaResource.class)
 @QuarkusTestResource(PostgresResource.class)
 class SftWorkerIT {
-    private static final Path TOKENIZER = SharedData.root().resolve("tokenizers/gpt2-hf");
+    static final Path TOKENIZER = SharedData.root().resolve("tokenizers/gpt2-hf");
 
-    private static List<SftBatch> batches(UUID job, int count, int size) throws Exception {
+    static List<SftBatch> batches(UUID job, int count, int size) throws Exception {
         try (TextTokenizer tok = TextTokenizer.load(TOKENIZER)) {
             TextTokenizer padded = tok.withPadToken(tok.eosId());
             var rows = new DatasetLoader().loadInstructions(SharedData.root().resolve("sft/code_alpaca_2k.json"));
@@ -58,7 +58,7 @@ class SftWorkerIT {
         }
     }
 
-    private static JobConfig config(int steps) {
+    static JobConfig config(int steps) {
         return new JobConfig(steps, 4, 3e-3, 64, 7L, 0.2, "alpaca", null, null, 16, 32, 1, null, 0.0, "constant",
                 null, null, null, null, null, null, null, null, null);
     }

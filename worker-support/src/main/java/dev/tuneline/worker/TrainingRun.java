@@ -28,8 +28,13 @@ public class TrainingRun extends PanacheEntityBase {
     public String modelDir;
     /** Failure reason. */
     public String reason;
-    /** Training attempts (a restart after a crash adds one). */
+    /** Claims of the job by a worker (a takeover after a crash or a hand-back at shutdown adds one). */
     public int attempts;
+    /** The worker instance that holds the job's lease while it trains, else null. */
+    public String owner;
+    /** Until when the owner's lease holds (database clock); a lapsed lease lets another worker take the job over. */
+    @Column(name = "lease_until")
+    public Instant leaseUntil;
     /** First batch seen. */
     @Column(name = "created_at")
     public Instant createdAt;

@@ -4,10 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import dev.tuneline.llm.model.CausalLm;
 import dev.tuneline.llm.model.KvCache;
+import dev.tuneline.llm.model.NoGrad;
 import dev.tuneline.llm.model.LmConfig;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -79,21 +79,12 @@ public final class Generator {
         int eos = cfg.eosTokenId() != null ? cfg.eosTokenId() : c.eosTokenId();
         int pad = cfg.padTokenId() != null ? cfg.padTokenId()
                 : c.padTokenId() >= 0 ? c.padTokenId() : Math.max(eos, 0);
-        // torch's grad mode is per thread and on by default in threads other than the engine's:
-        // without this, every step would record an autograd graph through trainable parameters
-        boolean torch = "PyTorch".equals(manager.getEngine().getEngineName());
-        boolean grad = torch && JniUtils.isGradMode();
-        if (grad) {
-            JniUtils.setGradMode(false);
-        }
-        try {
+        // torch's grad mode is per thread: without this, every step could record an autograd graph through
+        // trainable parameters
+        try (NoGrad off = NoGrad.enter()) {
             return cfg.numBeams() > 1
                     ? beamSearch(prompts, cfg, eos, pad, listener)
                     : sampleOrGreedy(prompts, cfg, eos, pad, listener);
-        } finally {
-            if (grad) {
-                JniUtils.setGradMode(true);
-            }
         }
     }
 

@@ -9,6 +9,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import dev.tuneline.llm.model.NoGrad;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -48,6 +49,7 @@ public abstract class TrainerCore<B> implements AutoCloseable {
     private final Device device;
     private final Path outputDir;
     private volatile boolean stopRequested;
+    private volatile boolean abortRequested;
 
     private LrScheduler scheduler;
     private int resumedBatchesPerEpoch = -1;
@@ -153,9 +155,20 @@ public abstract class TrainerCore<B> implements AutoCloseable {
         stopRequested = true;
     }
 
+    /**
+     * Asks the loop to stop after the current step without writing anything (no checkpoint, no final model): for a
+     * worker that learned another worker now owns the job and its output directory. Thread-safe.
+     */
+    public void requestAbort() {
+        abortRequested = true;
+        stopRequested = true;
+    }
+
     /** Evaluates {@code data} now (no gradients). */
     public Map<String, Double> evaluate(BatchSource<B> data) {
-        return evaluateAll(data);
+        try (NoGrad off = NoGrad.enter()) {
+            return evaluateAll(data);
+        }
     }
 
     /**
@@ -164,6 +177,14 @@ public abstract class TrainerCore<B> implements AutoCloseable {
      * goes to {@code output_dir/final} through the {@link ModelWriter}.
      */
     public TrainResult train(BatchSource<B> data, BatchSource<B> eval, TrainingListener listener) {
+        // grad mode on only inside each window's GradientCollector: the in-place optimizer and clipping updates of
+        // leaf parameters need it off, whatever thread the trainer runs on
+        try (NoGrad off = NoGrad.enter()) {
+            return trainLoop(data, eval, listener);
+        }
+    }
+
+    private TrainResult trainLoop(BatchSource<B> data, BatchSource<B> eval, TrainingListener listener) {
         TrainingListener l = listener == null ? TrainingListener.NONE : listener;
         int nb = data.batchesPerEpoch();
         if (nb < 1) {
@@ -262,14 +283,16 @@ public abstract class TrainerCore<B> implements AutoCloseable {
             }
         }
         boolean stopped = globalStep < total;
+        boolean aborted = abortRequested && stopped;
         stopRequested = false;
+        abortRequested = false;
         if (!stopped && eval != null && lastEvalStep != globalStep) {
             lastEval = evaluateAll(eval);
             recordEval(lastEval);
             l.onEval(globalStep, lastEval);
         }
         Path finalDir = null;
-        if (outputDir != null) {
+        if (outputDir != null && !aborted) {
             if (lastSaveStep != globalStep && runSteps > 0) {
                 l.onCheckpoint(globalStep, saveCheckpoint());
             }

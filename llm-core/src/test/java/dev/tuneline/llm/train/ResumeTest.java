@@ -129,6 +129,44 @@ class ResumeTest {
         }
     }
 
+    /** libtorch's grad mode is per thread: a thread that has it on (a test runner, a pool thread) trains all the same. */
+    @Test
+    void trainsOnAThreadWhoseGradModeIsOnAndLeavesItOn(@TempDir Path dir) throws Exception {
+        ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+        try (NDManager base = NDManager.newBaseManager()) {
+            TinyLm lm = TinyLm.create(base, V, 16, T, false, 1);
+            try (SftTrainer t = new SftTrainer(lm, lm.namedParameters(), config(dir.resolve("g")), null)) {
+                assertEquals(STEPS, t.train(data(), null, null).globalStep());
+            }
+            assertTrue(ai.djl.pytorch.jni.JniUtils.isGradMode(), "the caller's grad mode is restored");
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        }
+    }
+
+    /** An abort (the job now belongs to another worker) stops after the step and writes nothing into the output dir. */
+    @Test
+    void abortStopsWithoutWritingACheckpoint(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("aborted");
+        try (NDManager base = NDManager.newBaseManager()) {
+            TinyLm lm = TinyLm.create(base, V, 16, T, false, 1);
+            try (SftTrainer t = new SftTrainer(lm, lm.namedParameters(), config(out), null)) {
+                TrainResult r = t.train(data(), null, new TrainingListener() {
+                    @Override
+                    public void onStep(TrainingProgress p) {
+                        if (p.step() == 2) {
+                            t.requestAbort();
+                        }
+                    }
+                });
+                assertTrue(r.stopped());
+                assertEquals(2, r.globalStep());
+                assertEquals(null, r.finalModelDir());
+            }
+        }
+        assertEquals(List.of(), TrainingCheckpoints.list(out), "save_steps 3 was not reached and the abort saved nothing");
+    }
+
     /** With a real GPT-2 block (dropout 0.1 everywhere) the per-step engine seed makes the resumed steps identical. */
     @Test
     void resumeIsExactWithDropout(@TempDir Path dir) throws Exception {
