@@ -352,6 +352,10 @@ public final class ManifestChecker {
     }
 
     /** Checks every ConfigMap and Secret the container's environment refers to; returns the environment. */
+    /** Pod fields the downward API offers as environment variables. */
+    private static final Set<String> DOWNWARD_FIELDS = Set.of("metadata.name", "metadata.namespace", "metadata.uid",
+            "spec.nodeName", "spec.serviceAccountName", "status.hostIP", "status.podIP", "status.podIPs");
+
     private Map<String, String> env(Map<String, Object> d, Map<String, Object> c, String where) {
         for (Map<String, Object> from : Yamls.maps(c, "envFrom")) {
             String cm = Yamls.str(from, "configMapRef.name");
@@ -377,6 +381,11 @@ public final class ManifestChecker {
                 Set<String> keys = secretKeys(d, secret, where + "env " + name + ": ");
                 if (keys != null && !keys.contains(key)) {
                     fail(d, where + "env " + name + ": Secret " + secret + " has no key " + key);
+                }
+            } else if (Yamls.str(e, "valueFrom.fieldRef.fieldPath") != null) {
+                String path = Yamls.str(e, "valueFrom.fieldRef.fieldPath");
+                if (!DOWNWARD_FIELDS.contains(path)) {
+                    fail(d, where + "env " + name + ": fieldRef " + path + " is not a downward-API field");
                 }
             } else if (!e.containsKey("value")) {
                 fail(d, where + "env " + name + " has neither a value nor a supported valueFrom");

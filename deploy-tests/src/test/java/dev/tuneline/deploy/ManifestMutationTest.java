@@ -105,6 +105,8 @@ class ManifestMutationTest {
                 "TUNELINE_MODEL_ROOT is mounted read-only but reward-worker writes there");
         assertBroken("dev", d -> Yamls.map(Repo.find(d, "Deployment", "sft-worker"), "spec").put("replicas", 2),
                 "spec.replicas is set, but the KEDA ScaledObject owns the replica count");
+        assertBroken("gpu", d -> Yamls.map(env(d, "sft-worker", "TUNELINE_WORKER_INSTANCE_ID"), "valueFrom.fieldRef")
+                .put("fieldPath", "metadata.nmae"), "fieldRef metadata.nmae is not a downward-API field");
     }
 
     @Test
