@@ -14,6 +14,7 @@ import dev.tuneline.llm.data.InstructionRow;
 import dev.tuneline.llm.data.PromptTemplate;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -21,6 +22,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
@@ -53,7 +55,8 @@ public class InferenceResource {
             schema = @Schema(implementation = GenerateResponse.class)))
     @APIResponse(responseCode = "429", description = "Queue full (Retry-After) or rate limit")
     @APIResponse(responseCode = "504", description = "Not finished within the timeout")
-    public Uni<Response> generate(@NotNull(message = "a JSON body is required") @Valid GenerateRequest req) {
+    public Uni<Response> generate(@NotNull(message = "a JSON body is required") @Valid GenerateRequest req,
+            @Context HttpServerResponse http) {
         List<String> prompts = req.allPrompts();
         inference.checkCount(prompts.size(), "prompts");
         boolean stream = Boolean.TRUE.equals(req.stream());
@@ -72,7 +75,7 @@ public class InferenceResource {
         }
         boolean logprobs = Boolean.TRUE.equals(req.returnLogprobs());
         if (stream) {
-            return Uni.createFrom().item(LiveStream.start(inference, tasks, deadline, new GenerateEvents(logprobs)));
+            return Uni.createFrom().item(LiveStream.start(inference, tasks, deadline, new GenerateEvents(logprobs), http));
         }
         return inference.runAll(tasks, timeout, results -> {
             List<GenerateResponse.Result> out = new ArrayList<>();

@@ -6,6 +6,7 @@ import dev.tuneline.gateway.inference.ModelUnavailableException;
 import dev.tuneline.gateway.inference.QueueFullException;
 import dev.tuneline.gateway.inference.TokenSink;
 import dev.tuneline.gateway.service.InferenceService;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -30,6 +32,7 @@ import org.jboss.logging.Logger;
  */
 final class LiveStream {
     private static final Logger LOG = Logger.getLogger(LiveStream.class);
+    private static final long CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     /** How one endpoint writes its events (one instance per request: it may keep per-index state). */
     interface Format {
@@ -73,12 +76,18 @@ final class LiveStream {
     private final List<GenerateTask> tasks;
     private final boolean[] live;
     private final long deadlineNanos;
+    private final BooleanSupplier clientGone;
     private final BlockingQueue<Item> queue = new LinkedBlockingQueue<>();
 
-    /** Hooks into {@code tasks} (before they are queued); the stream ends with an error event at {@code deadlineNanos}. */
-    LiveStream(List<GenerateTask> tasks, long deadlineNanos) {
+    /**
+     * Hooks into {@code tasks} (before they are queued); the stream ends with an error event at {@code deadlineNanos},
+     * and without one as soon as {@code clientGone} says the connection closed (writes to a closed connection do not
+     * always fail, so the stream asks).
+     */
+    LiveStream(List<GenerateTask> tasks, long deadlineNanos, BooleanSupplier clientGone) {
         this.tasks = List.copyOf(tasks);
         this.deadlineNanos = deadlineNanos;
+        this.clientGone = clientGone;
         this.live = new boolean[tasks.size()];
         for (int i = 0; i < tasks.size(); i++) {
             int index = i;
@@ -105,8 +114,14 @@ final class LiveStream {
             try {
                 write(out, format.start());
                 for (int open = n; open > 0; ) {
+                    if (clientGone.getAsBoolean()) {
+                        throw new IOException("the client closed the connection");
+                    }
                     long left = deadlineNanos - System.nanoTime();
-                    Item item = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
+                    Item item = left > 0 ? queue.poll(Math.min(left, CHECK_NANOS), TimeUnit.NANOSECONDS) : null;
+                    if (item == null && left > CHECK_NANOS) {
+                        continue;      // nothing yet: look at the connection again
+                    }
                     if (item == null) {
                         cancelAll();
                         write(out, List.of(error(new TimeoutException("the request did not finish within its timeout"))));
@@ -158,9 +173,10 @@ final class LiveStream {
         };
     }
 
-    /** Queues {@code tasks} (429 if the queue is full) and answers 200 with their live event stream. */
-    static Response start(InferenceService inference, List<GenerateTask> tasks, long deadlineNanos, Format format) {
-        LiveStream stream = new LiveStream(tasks, deadlineNanos);
+    /** Queues {@code tasks} (429 if the queue is full) and answers 200 with their live event stream over {@code http}. */
+    static Response start(InferenceService inference, List<GenerateTask> tasks, long deadlineNanos, Format format,
+            HttpServerResponse http) {
+        LiveStream stream = new LiveStream(tasks, deadlineNanos, http::closed);
         inference.submitAll(tasks);
         return SseBody.response(stream.body(format));
     }

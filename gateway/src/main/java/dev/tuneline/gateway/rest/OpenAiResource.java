@@ -22,12 +22,14 @@ import dev.tuneline.gateway.rest.OpenAiTypes.Usage;
 import dev.tuneline.gateway.service.InferenceService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.inject.Inject;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +61,8 @@ public class OpenAiResource {
     @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
     @Operation(summary = "OpenAI text completion", description = "prompt: string, list of strings, token ids or lists "
             + "of token ids; echo with logprobs and max_tokens 0 returns the prompt's log-likelihood")
-    public Uni<Response> completions(@NotNull(message = "a JSON body is required") CompletionRequest req) {
+    public Uni<Response> completions(@NotNull(message = "a JSON body is required") CompletionRequest req,
+            @Context HttpServerResponse http) {
         ModelInfo model = inference.model(req.model(), ModelKind.CAUSAL_LM);
         List<Prompt> prompts = prompts(req.prompt());
         inference.checkCount(prompts.size(), "prompt");
@@ -84,7 +87,7 @@ public class OpenAiResource {
         long created = Instant.now().getEpochSecond();
         if (Boolean.TRUE.equals(req.stream())) {
             return Uni.createFrom().item(LiveStream.start(inference, tasks, deadline, new CompletionChunks(id, created,
-                    model.id(), echo, top, includeUsage(req.streamOptions()), new int[tasks.size()])));
+                    model.id(), echo, top, includeUsage(req.streamOptions()), new int[tasks.size()]), http));
         }
         return inference.runAll(tasks, timeout, results -> {
             Usage usage = usage(results);
@@ -106,7 +109,8 @@ public class OpenAiResource {
     @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
     @Operation(summary = "OpenAI chat completion", description = "messages rendered with the model's prompt template "
             + "(earlier exchanges as full examples, the last user message as the prompt)")
-    public Uni<Response> chat(@NotNull(message = "a JSON body is required") ChatRequest req) {
+    public Uni<Response> chat(@NotNull(message = "a JSON body is required") ChatRequest req,
+            @Context HttpServerResponse http) {
         ModelInfo model = inference.model(req.model(), ModelKind.CAUSAL_LM);
         refuseUnsupported(req.n(), null, req.presencePenalty(), req.frequencyPenalty(), req.logitBias());
         List<ChatPrompt.Message> messages = messages(req.messages());
@@ -128,7 +132,7 @@ public class OpenAiResource {
         long created = Instant.now().getEpochSecond();
         if (Boolean.TRUE.equals(req.stream())) {
             return Uni.createFrom().item(LiveStream.start(inference, List.of(task), deadline, new ChatChunks(id, created,
-                    model.id(), logprobs, includeUsage(req.streamOptions()))));
+                    model.id(), logprobs, includeUsage(req.streamOptions())), http));
         }
         return inference.run(task, timeout).map(c -> {
             Usage usage = usage(List.of(c));

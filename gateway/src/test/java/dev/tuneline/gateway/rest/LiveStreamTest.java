@@ -31,6 +31,10 @@ import org.junit.jupiter.api.Test;
 class LiveStreamTest {
     private static final ModelInfo MODEL = new ModelInfo("m", ModelKind.CAUSAL_LM, Path.of("m"), Path.of("m"), null);
 
+    private static long in30s() {
+        return System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    }
+
     private static GenerateTask task(long deadlineNanos) {
         return new GenerateTask(MODEL, Prompt.text("hi"), DecodeOptions.greedy(8), -1, false, deadlineNanos);
     }
@@ -116,7 +120,7 @@ class LiveStreamTest {
     void tokensReachTheClientWhileTheTaskRunsThenTheHeldBackTextAndTheEnd() throws Exception {
         GenerateTask a = task(System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
         GenerateTask b = task(System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
-        LiveStream stream = new LiveStream(List.of(a, b), System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
+        LiveStream stream = new LiveStream(List.of(a, b), in30s(), () -> false);
         Client client = new Client();
         Thread server = serve(stream, new Events(), client);
 
@@ -147,7 +151,7 @@ class LiveStreamTest {
     @Test
     void aClientThatLeavesCancelsItsTasks() throws Exception {
         GenerateTask a = task(System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
-        LiveStream stream = new LiveStream(List.of(a), System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
+        LiveStream stream = new LiveStream(List.of(a), in30s(), () -> false);
         Client client = new Client();
         Thread server = serve(stream, new Events(), client);
         stream.sink(0).token(7, "a", -0.1f);
@@ -160,9 +164,25 @@ class LiveStreamTest {
     }
 
     @Test
+    void aClosedConnectionIsNoticedWhileNoTokenComesAndCancelsTheTasks() throws Exception {
+        GenerateTask a = task(in30s());
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        LiveStream stream = new LiveStream(List.of(a), in30s(), closed::get);
+        Client client = new Client();
+        Thread server = serve(stream, new Events(), client);
+        stream.sink(0).token(7, "a", -0.1f);
+        client.next();
+        closed.set(true);      // the task is still queued or between tokens: nothing will be written for a while
+        server.join(10_000);
+        assertFalse(server.isAlive(), "the stream noticed the closed connection without writing");
+        assertTrue(a.result().isCancelled());
+    }
+
+    @Test
     void theDeadlineEndsTheStreamWithATimeoutErrorEvent() throws Exception {
         GenerateTask a = task(System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
-        LiveStream stream = new LiveStream(List.of(a), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200));
+        LiveStream stream = new LiveStream(List.of(a), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200),
+                () -> false);
         Client client = new Client();
         Thread server = serve(stream, new Events(), client);
         JsonNode error = client.next().get("error");
@@ -175,7 +195,7 @@ class LiveStreamTest {
     @Test
     void aFailedTaskEndsTheStreamWithItsStatus() throws Exception {
         GenerateTask a = task(System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
-        LiveStream stream = new LiveStream(List.of(a), System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
+        LiveStream stream = new LiveStream(List.of(a), in30s(), () -> false);
         Client client = new Client();
         serve(stream, new Events(), client);
         a.fail(new IllegalArgumentException("the prompt has 300 tokens, over the model's 256 positions"));
