@@ -1,8 +1,10 @@
 package dev.tuneline.llm.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.function.UnaryOperator;
 
 /**
  * Next-token cross-entropy over labels != -100, HF style: logits at position t predict labels at t+1.
@@ -39,6 +41,49 @@ public final class MaskedLmLoss {
         NDArray logProbs = logits.logSoftmax(-1); // (B, T, V)
         NDArray picked = logProbs.gather(safeTargets.expandDims(-1), -1).squeeze(-1); // (B, T)
         return picked.mul(keep.toType(logits.getDataType(), false)).sum().neg(); // ()
+    }
+
+    /**
+     * The same summed NLL as {@link #sum}, computing logits only where a label is scored: the hidden states of those
+     * positions are gathered first and only they go through the LM head. Prompt tokens (instruction masking) and
+     * padding never reach the vocabulary projection, which saves its FLOPs and, more, its (B, T, V) activations and
+     * their gradients. Differentiable in {@code hidden} and in the head's parameters.
+     *
+     * @param hidden final hidden states (B, T, P)
+     * @param labels unshifted labels (B, T), -100 = no loss
+     * @param head the LM head, (N, P) → (N, V)
+     * @return scalar summed NLL (0, still attached to the graph, when nothing is scored)
+     */
+    public static NDArray sumAtTargets(NDArray hidden, int[][] labels, UnaryOperator<NDArray> head) {
+        Shape hs = hidden.getShape();
+        if (hs.dimension() != 3 || hs.get(0) != labels.length || (labels.length > 0 && hs.get(1) != labels[0].length)) {
+            throw new IllegalArgumentException("MaskedLmLoss: need hidden (B, T, P) and labels (B, T), got " + hs
+                    + " and " + labels.length + " rows");
+        }
+        int b = labels.length;
+        int t = (int) hs.get(1);
+        long p = hs.get(2);
+        int n = (int) countTargets(labels);
+        NDManager m = hidden.getManager();
+        if (n == 0) {
+            return hidden.sum().mul(m.create(0f));
+        }
+        long[] positions = new long[n];  // flat index b * T + t of the position that predicts labels[b][t + 1]
+        long[] targets = new long[n];
+        int k = 0;
+        for (int r = 0; r < b; r++) {
+            for (int c = 1; c < t; c++) {
+                if (labels[r][c] != IGNORE_INDEX) {
+                    positions[k] = (long) r * t + c - 1;
+                    targets[k] = labels[r][c];
+                    k++;
+                }
+            }
+        }
+        NDArray index = m.create(positions).reshape(n, 1).broadcast(new Shape(n, p));       // (N, P)
+        NDArray picked = hidden.reshape(b * (long) t, p).gather(index, 0);                  // (N, P)
+        NDArray logProbs = head.apply(picked).logSoftmax(-1);                               // (N, V)
+        return logProbs.gather(m.create(targets).reshape(n, 1), 1).sum().neg();             // ()
     }
 
     /** Mean NLL over the batch's targets (HF's loss for one batch); a batch without targets is an error. */

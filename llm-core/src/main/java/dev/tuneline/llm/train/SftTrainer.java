@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
 import dev.tuneline.llm.model.CausalLm;
 import dev.tuneline.llm.model.Checkpoints;
 import java.util.LinkedHashMap;
@@ -13,10 +14,13 @@ import java.util.Map;
 /**
  * Supervised fine-tuning of a causal LM (forward (input_ids, attention_mask) → logits (B, T, V)) with
  * {@link MaskedLmLoss}: the loss of a step is the summed NLL of its whole accumulation window divided by the
- * window's target-token count. Evaluation reports {@code eval_loss} (per target token), {@code eval_perplexity}
- * and {@code eval_tokens}.
+ * window's target-token count. For a {@link CausalLm} the LM head runs only at positions whose next label is scored
+ * ({@link MaskedLmLoss#sumAtTargets}), so masked prompt tokens and padding cost no vocabulary projection; other blocks
+ * (and {@link #withFullLogits()}) compute logits everywhere as HF does. Evaluation reports {@code eval_loss} (per
+ * target token), {@code eval_perplexity} and {@code eval_tokens}.
  */
 public final class SftTrainer extends TrainerCore<TokenBatch> {
+    private boolean fullLogits;
 
     /** Trains {@code trainable} inside {@code model}; {@code writer} saves the final model (null = weights only). */
     public SftTrainer(Block model, Map<String, Parameter> trainable, TrainingConfig config, ModelWriter writer) {
@@ -35,6 +39,12 @@ public final class SftTrainer extends TrainerCore<TokenBatch> {
                 FineTuning.writer(model, config, dir -> Checkpoints.save(model, dir)));
     }
 
+    /** Computes logits at every position, as HF does: the reference the selective loss is tested and benchmarked against. */
+    public SftTrainer withFullLogits() {
+        this.fullLogits = true;
+        return this;
+    }
+
     @Override
     protected long normaliserUnits(TokenBatch batch) {
         return batch.targetTokens();
@@ -50,12 +60,7 @@ public final class SftTrainer extends TrainerCore<TokenBatch> {
         return batch.seqLength();
     }
 
-    /** Logits (B, T, V) of a batch, checked against the labels' range. */
-    private NDArray logits(NDManager m, TokenBatch batch, boolean training) {
-        NDArray ids = Batches.longs(m, batch.inputIds());
-        NDArray mask = Batches.longs(m, batch.attentionMask());
-        NDArray logits = forward(m, new NDList(ids, mask), training).get(0); // (B, T, V)
-        long vocab = logits.getShape().get(2);
+    private static void checkLabels(TokenBatch batch, long vocab) {
         int[][] labels = batch.labels();
         for (int b = 0; b < labels.length; b++) {
             for (int t = 0; t < labels[b].length; t++) {
@@ -66,12 +71,20 @@ public final class SftTrainer extends TrainerCore<TokenBatch> {
                 }
             }
         }
-        return logits;
     }
 
     @Override
     protected NDArray lossSum(NDManager m, TokenBatch batch, boolean training) {
-        NDArray logits = logits(m, batch, training);
+        NDArray ids = Batches.longs(m, batch.inputIds());
+        NDArray mask = Batches.longs(m, batch.attentionMask());
+        if (!fullLogits && model() instanceof CausalLm lm) {
+            checkLabels(batch, lm.config().vocabSize());
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray hidden = lm.hiddenStates(ps, ids, mask, training);                    // (B, T, P)
+            return MaskedLmLoss.sumAtTargets(hidden, batch.labels(), h -> lm.logits(ps, h, training));
+        }
+        NDArray logits = forward(m, new NDList(ids, mask), training).get(0);            // (B, T, V)
+        checkLabels(batch, logits.getShape().get(2));
         return MaskedLmLoss.sum(logits, Batches.longs(m, batch.labels()));
     }
 

@@ -110,6 +110,11 @@ public abstract class TrainerCore<B> implements AutoCloseable {
     protected abstract Map<String, Double> evaluateAll(BatchSource<B> data);
 
     /** Runs the model on {@code inputs} with parameters as they are (no copies). */
+    /** The model being trained. */
+    protected final Block model() {
+        return model;
+    }
+
     protected final NDList forward(NDManager m, NDList inputs, boolean training) {
         return model.forward(new ParameterStore(m, false), inputs, training);
     }
