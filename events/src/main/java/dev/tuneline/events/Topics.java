@@ -18,6 +18,8 @@ public final class Topics {
     public static final String EVAL_COMPLETED = "eval-completed";
     /** any service → gateway: a job failed, with the reason. Key: jobId. */
     public static final String JOB_FAILED = "job-failed";
+    /** gateway → workers, eval-service: a user cancelled a job; stop its work. Key: jobId. */
+    public static final String JOB_CANCELLED = "job-cancelled";
 
     /** Dead-letter topic of dataset-service's job-requested consumer. */
     public static final String DLQ_DATASET = "dlq-dataset-service";
@@ -33,7 +35,7 @@ public final class Topics {
     /** All topics, for provisioning scripts and manifests checks. */
     public static final java.util.List<String> ALL = java.util.List.of(
             JOB_REQUESTED, SFT_BATCHES, REWARD_BATCHES, EVAL_SETS, JOB_PROGRESS, MODEL_READY,
-            EVAL_COMPLETED, JOB_FAILED, DLQ_DATASET, DLQ_SFT, DLQ_REWARD, DLQ_EVAL, DLQ_GATEWAY);
+            EVAL_COMPLETED, JOB_FAILED, JOB_CANCELLED, DLQ_DATASET, DLQ_SFT, DLQ_REWARD, DLQ_EVAL, DLQ_GATEWAY);
 
     private Topics() {
     }

@@ -7,11 +7,13 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.tuneline.events.JobCancelled;
 import dev.tuneline.events.JobFailed;
 import dev.tuneline.events.JobProgress;
 import dev.tuneline.events.JobRequested;
 import dev.tuneline.events.Topics;
 import dev.tuneline.events.serde.EventSerializer;
+import dev.tuneline.events.serde.JobCancelledDeserializer;
 import dev.tuneline.events.serde.JobRequestedDeserializer;
 import dev.tuneline.testsupport.KafkaResource;
 import dev.tuneline.testsupport.KafkaTestClient;
@@ -77,6 +79,20 @@ class JobResourceTests {
                 .then().statusCode(400).body("detail", containsString("malformed JSON"));
         given().when().get("/v1/jobs/" + UUID.randomUUID()).then().statusCode(404)
                 .contentType("application/problem+json");
+    }
+
+    @Test
+    void cancellingAJobTellsTheOtherServicesThroughTheOutbox() {
+        String id = given().contentType(ContentType.JSON)
+                .body(Map.of("type", "sft", "dataset", "code_alpaca_2k", "baseModel", "tiny-gpt2"))
+                .when().post("/v1/jobs").then().statusCode(201).extract().path("id");
+        UUID job = UUID.fromString(id);
+        given().post("/v1/jobs/" + id + "/cancel").then().statusCode(200).body("state", equalTo("CANCELLED"));
+        JobCancelled ev = KafkaTestClient.readUntil(Topics.JOB_CANCELLED, new JobCancelledDeserializer(), job,
+                e -> true, Duration.ofSeconds(30)).get(0);
+        assertEquals(job, ev.jobId());
+        assertEquals("cancelled by user", ev.payload().reason());
+        given().post("/v1/jobs/" + id + "/cancel").then().statusCode(409);
     }
 
     @Test

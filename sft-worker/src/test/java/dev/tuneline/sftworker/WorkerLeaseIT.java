@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tuneline.events.BatchChecksum;
 import dev.tuneline.events.BatchesEnd;
+import dev.tuneline.events.JobCancelled;
 import dev.tuneline.events.JobProgress;
 import dev.tuneline.events.ModelReady;
 import dev.tuneline.events.SftBatch;
@@ -21,8 +22,8 @@ import dev.tuneline.testsupport.PostgresResource;
 import dev.tuneline.worker.BatchSpool;
 import dev.tuneline.worker.JobRunner;
 import dev.tuneline.worker.TrainingRun;
-import dev.tuneline.worker.TrainingRunRepository;
 import dev.tuneline.worker.TrainingRunRepository.Claim;
+import dev.tuneline.worker.TrainingRunRepository;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -40,12 +41,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /**
- * One owner per job across worker replicas, on the real database: concurrent claims have one winner, a lapsed lease
- * is taken over, and a job whose worker died mid-training is resumed from its checkpoint by this worker.
+ * One owner per job across worker replicas, on the real database and broker: concurrent claims have one winner, a
+ * lapsed lease is taken over, a job whose worker died mid-training is resumed from its checkpoint by this worker, and a
+ * cancelled job stops training and frees the worker.
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaResource.class)
@@ -74,6 +80,30 @@ class WorkerLeaseIT {
             r.updatedAt = r.createdAt;
             r.persist();
         });
+    }
+
+    /** Waits until {@code group} has committed every record of {@code topic} (so the worker has handled them). */
+    private static void awaitConsumed(String group, String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KafkaResource.bootstrapServers()))) {
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (true) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                        .partitionsToOffsetAndMetadata().get();
+                Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+                committed.keySet().stream().filter(tp -> tp.topic().equals(topic))
+                        .forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+                var ends = admin.listOffsets(latest).all().get();
+                boolean done = !latest.isEmpty() && latest.keySet().stream()
+                        .allMatch(tp -> committed.get(tp).offset() >= ends.get(tp).offset());
+                if (done) {
+                    return;
+                }
+                if (System.currentTimeMillis() > deadline) {
+                    throw new AssertionError(group + " did not consume " + topic + " within 60 s");
+                }
+                Thread.sleep(250);
+            }
+        }
     }
 
     private static TrainingRun row(UUID job) {
@@ -123,6 +153,61 @@ class WorkerLeaseIT {
         assertTrue(gaveUp.exhausted());
         assertEquals("FAILED", row(poison).state);
         assertTrue(row(poison).reason.contains("interrupted 5 times"), row(poison).reason);
+    }
+
+    @Test
+    void cancellingAJobAbortsItsTrainingFreesTheWorkerAndIgnoresLateBatches() throws Exception {
+        UUID job = UUID.randomUUID();
+        List<SftBatch> batches = SftWorkerIT.batches(job, 4, 4);
+        BatchChecksum sum = new BatchChecksum();
+        batches.forEach(sum::update);
+        KafkaTestClient.send(Topics.SFT_BATCHES, batches.toArray(new SftBatch[0]));
+        KafkaTestClient.send(Topics.SFT_BATCHES, BatchesEnd.of(job, new BatchesEnd.Payload(4, 16, sum.hex(),
+                SftWorkerIT.TOKENIZER.toString(), "tiny-gpt2", SftWorkerIT.config(100_000), List.of(), Map.of())));
+        // training runs: this worker holds the job's lease
+        long started = System.currentTimeMillis() + 120_000;
+        while ((row(job) == null || !"TRAINING".equals(row(job).state)) && System.currentTimeMillis() < started) {
+            Thread.sleep(200);
+        }
+        assertEquals("TRAINING", row(job).state);
+        Thread.sleep(1000);
+        KafkaTestClient.send(Topics.JOB_CANCELLED, JobCancelled.of(job, "cancelled by user"));
+        Path dir = JobRunner.jobDir(modelRoot, job);
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (java.nio.file.Files.exists(dir) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+        }
+        assertFalse(java.nio.file.Files.exists(dir), "the aborted job's spool and checkpoints are removed");
+        TrainingRun r = row(job);
+        assertEquals("CANCELLED", r.state);
+        assertEquals("cancelled by user", r.reason);
+        assertNull(r.owner, "no lease is held");
+
+        // the worker is free again: the next job trains to the end
+        UUID next = UUID.randomUUID();
+        List<SftBatch> nextBatches = SftWorkerIT.batches(next, 2, 4);
+        BatchChecksum nextSum = new BatchChecksum();
+        nextBatches.forEach(nextSum::update);
+        KafkaTestClient.send(Topics.SFT_BATCHES, nextBatches.toArray(new SftBatch[0]));
+        KafkaTestClient.send(Topics.SFT_BATCHES, BatchesEnd.of(next, new BatchesEnd.Payload(2, 8, nextSum.hex(),
+                SftWorkerIT.TOKENIZER.toString(), "tiny-gpt2", SftWorkerIT.config(4), List.of(), Map.of())));
+        KafkaTestClient.readUntil(Topics.MODEL_READY, new ModelReadyDeserializer(), next, x -> true,
+                Duration.ofMinutes(3));
+
+        // a job cancelled before its batches arrive never trains: its batches are ignored
+        UUID early = UUID.randomUUID();
+        KafkaTestClient.send(Topics.JOB_CANCELLED, JobCancelled.of(early, "cancelled by user"));
+        deadline = System.currentTimeMillis() + 30_000;
+        while (row(early) == null && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+        }
+        assertEquals("CANCELLED", row(early).state);
+        List<SftBatch> late = SftWorkerIT.batches(early, 1, 4);
+        KafkaTestClient.send(Topics.SFT_BATCHES, late.toArray(new SftBatch[0]));
+        awaitConsumed("sft-worker", Topics.SFT_BATCHES);
+        assertEquals("CANCELLED", row(early).state);
+        assertEquals(0, row(early).batches, "the late batch was ignored");
+        assertFalse(java.nio.file.Files.exists(JobRunner.jobDir(modelRoot, early)));
     }
 
     @Test

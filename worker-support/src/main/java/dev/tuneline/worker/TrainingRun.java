@@ -19,7 +19,7 @@ public class TrainingRun extends PanacheEntityBase {
     /** sft or reward. */
     @Column(name = "job_type")
     public String jobType;
-    /** RECEIVING, QUEUED, TRAINING, SUCCEEDED, FAILED. */
+    /** RECEIVING, QUEUED, TRAINING, SUCCEEDED, FAILED, CANCELLED. */
     public String state;
     /** Batch records received (re-deliveries included). */
     public int batches;

@@ -106,7 +106,39 @@ public class TrainingRunRepository implements PanacheRepositoryBase<TrainingRun,
         return Optional.of(new Claim(job, attempts + 1, previous, false));
     }
 
-    /** Extends {@code owner}'s lease on a job it trains; false when it no longer owns it (another worker took it over). */
+    /**
+     * Marks a job CANCELLED unless it already ended; creates the row when no batch has arrived yet, so late batches
+     * are ignored. Returns the state it had (null when it had no row; a terminal state when nothing changed).
+     */
+    @Transactional
+    public String cancel(UUID jobId, String jobType, String reason) {
+        TrainingRun r = findById(jobId);
+        if (r == null) {
+            r = new TrainingRun();
+            r.jobId = jobId;
+            r.jobType = jobType;
+            r.state = "CANCELLED";
+            r.reason = reason;
+            r.createdAt = Instant.now();
+            r.updatedAt = r.createdAt;
+            persist(r);
+            return null;
+        }
+        String before = r.state;
+        if (!List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(before)) {
+            r.state = "CANCELLED";
+            r.reason = reason;
+            r.owner = null;         // the owner's next renewal fails, and it aborts
+            r.leaseUntil = null;
+            r.updatedAt = Instant.now();
+        }
+        return before;
+    }
+
+    /**
+     * Extends {@code owner}'s lease on a job it trains; false when it no longer owns it (another worker took it over,
+     * or the job was cancelled).
+     */
     @Transactional
     public boolean renew(UUID jobId, String owner, Duration lease) {
         return getEntityManager().createNativeQuery("UPDATE {h-schema}training_run"

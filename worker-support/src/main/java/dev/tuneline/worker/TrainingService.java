@@ -8,8 +8,13 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -17,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -62,6 +68,7 @@ public class TrainingService {
     private final AtomicReference<TrainerCore<?>> active = new AtomicReference<>();
     private volatile UUID current;
     private volatile boolean lost;
+    private volatile boolean cancelled;
     private volatile boolean stopping;
     private String me;
 
@@ -89,6 +96,41 @@ public class TrainingService {
         if (message instanceof BatchesEnd) {
             runs.state(job, "QUEUED", null, null);
             wake();
+        }
+    }
+
+    /**
+     * A user cancelled the job: it is marked CANCELLED (so it is never claimed and late batches are ignored) and its
+     * files are removed; if a replica trains it, that replica's next lease renewal fails and it aborts without writing
+     * (this replica aborts at once).
+     */
+    public void onCancel(UUID job, String reason) {
+        String before = runs.cancel(job, jobType, reason);
+        if (before == null || List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(before)) {
+            LOG.infof("job %s cancelled (it was %s here)", job, before == null ? "unknown" : before);
+            return;
+        }
+        if (job.equals(current)) {
+            cancelled = true;
+            TrainerCore<?> t = active.get();
+            if (t != null) {
+                t.requestAbort();
+            }
+        } else if (!"TRAINING".equals(before)) {
+            deleteJobFiles(job);
+        }
+        LOG.infof("job %s cancelled while %s", job, before);
+    }
+
+    private void deleteJobFiles(UUID job) {
+        Path dir = JobRunner.jobDir(modelRoot, job);
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warnf("job %s: could not remove %s: %s", job, dir, e.getMessage());
         }
     }
 
@@ -127,10 +169,15 @@ public class TrainingService {
         try {
             UUID job = current;
             if (job != null) {
-                if (!lost && !runs.renew(job, me, lease)) {
-                    lost = true;
-                    LOG.warnf("job %s: lease lost to another worker (this one stalled past %s); aborting without "
-                            + "writing", job, lease);
+                if (!lost && !cancelled && !runs.renew(job, me, lease)) {
+                    if ("CANCELLED".equals(runs.stateOf(job))) {
+                        cancelled = true;
+                        LOG.infof("job %s was cancelled: aborting", job);
+                    } else {
+                        lost = true;
+                        LOG.warnf("job %s: lease lost to another worker (this one stalled past %s); aborting without "
+                                + "writing", job, lease);
+                    }
                     TrainerCore<?> t = active.get();
                     if (t != null) {
                         t.requestAbort();
@@ -158,6 +205,7 @@ public class TrainingService {
                         c.attempts());
             }
             lost = false;
+            cancelled = false;
             current = c.jobId();
             trainerThread.execute(() -> train(c.jobId()));
         } catch (RuntimeException e) {
@@ -173,10 +221,13 @@ public class TrainingService {
                 events.modelReady(job, ready);
                 LOG.infof("job %s trained: %s", job, ready.metrics());
             } else {
-                LOG.warnf("job %s: trained, but another worker owns it now; not reported", job);
+                LOG.warnf("job %s: trained, but it was cancelled or another worker owns it now; not reported", job);
             }
         } catch (JobRunner.StoppedException e) {
-            if (lost) {
+            if (cancelled) {
+                deleteJobFiles(job);
+                LOG.infof("job %s: training aborted (cancelled), its files removed", job);
+            } else if (lost) {
                 LOG.infof("job %s: aborted (lease lost)", job);
             } else {
                 runs.release(job, me);

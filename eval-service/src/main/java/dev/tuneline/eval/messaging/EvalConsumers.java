@@ -2,6 +2,7 @@ package dev.tuneline.eval.messaging;
 
 import dev.tuneline.eval.service.EvaluationService;
 import dev.tuneline.events.EvalSet;
+import dev.tuneline.events.JobCancelled;
 import dev.tuneline.events.ModelReady;
 import dev.tuneline.events.Topics;
 import io.smallrye.common.annotation.Blocking;
@@ -9,7 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** Held-out splits and trained models arrive here; unreadable records go to the dead-letter topic. */
+/** Held-out splits, trained models and cancellations arrive here; unreadable records go to the dead-letter topic. */
 @ApplicationScoped
 public class EvalConsumers {
     @Inject
@@ -23,6 +24,16 @@ public class EvalConsumers {
             throw new IllegalArgumentException("eval-sets record without a readable payload");
         }
         evaluation.onEvalSet(set);
+    }
+
+    /** A user cancelled a job. */
+    @Incoming(Topics.JOB_CANCELLED)
+    @Blocking
+    public void cancelled(JobCancelled event) {
+        if (event == null || event.payload() == null) {
+            throw new IllegalArgumentException("job-cancelled record without a readable payload");
+        }
+        evaluation.onCancel(event.jobId());
     }
 
     /** A trained model to evaluate. */

@@ -73,16 +73,47 @@ public class EvalRepository {
         return EvalRun.list("state", "PENDING");
     }
 
-    /** Finishes a run with its examples. */
+    /**
+     * Marks a job's run CANCELLED unless it finished; records a CANCELLED run when none exists yet, so a later
+     * model-ready or eval set does not start one. Returns whether anything was cancelled.
+     */
     @Transactional
-    public void finish(UUID jobId, String state, String metricsJson, String summary, List<EvalExample> examples) {
+    public boolean cancel(UUID jobId) {
         EvalRun r = EvalRun.findById(jobId);
+        if (r == null) {
+            r = new EvalRun();
+            r.jobId = jobId;
+            r.jobType = "unknown";
+            r.modelDir = "";
+            r.state = "CANCELLED";
+            r.summary = "cancelled by user before evaluation";
+            r.createdAt = r.updatedAt = Instant.now();
+            r.persist();
+            return true;
+        }
+        if (!"PENDING".equals(r.state)) {
+            return false;
+        }
+        r.state = "CANCELLED";
+        r.summary = "cancelled by user";
+        r.updatedAt = Instant.now();
+        return true;
+    }
+
+    /** Finishes a run with its examples; false (nothing stored) when it was cancelled meanwhile. */
+    @Transactional
+    public boolean finish(UUID jobId, String state, String metricsJson, String summary, List<EvalExample> examples) {
+        EvalRun r = EvalRun.findById(jobId);
+        if ("CANCELLED".equals(r.state)) {
+            return false;
+        }
         r.state = state;
         r.metrics = metricsJson;
         r.summary = summary;
         r.updatedAt = Instant.now();
         EvalExample.delete("jobId", jobId);
         examples.forEach(e -> e.persist());
+        return true;
     }
 
     /** A run. */

@@ -68,8 +68,19 @@ public class EvaluationService {
         }
     }
 
+    /** A user cancelled the job: a queued evaluation is skipped, a running one is not stored or reported. */
+    public void onCancel(UUID job) {
+        if (repo.cancel(job)) {
+            LOG.infof("job %s: evaluation cancelled", job);
+        }
+    }
+
     private void evaluate(UUID job) {
         EvalRun run = repo.run(job).orElseThrow();
+        if (!"PENDING".equals(run.state)) {
+            LOG.infof("job %s: evaluation skipped (%s)", job, run.state);
+            return;
+        }
         try {
             EvalSet.Payload set = awaitEvalSet(job);
             Path model = Path.of(run.modelDir);
@@ -85,15 +96,20 @@ public class EvaluationService {
                 };
                 default -> throw new IllegalArgumentException("cannot evaluate a '" + run.jobType + "' job");
             };
-            repo.finish(job, "SUCCEEDED", EvalRepository.json(result.metrics()), result.summary(), result.examples());
+            if (!repo.finish(job, "SUCCEEDED", EvalRepository.json(result.metrics()), result.summary(),
+                    result.examples())) {
+                LOG.infof("job %s: evaluated, but it was cancelled meanwhile; not reported", job);
+                return;
+            }
             events.completed(EvalCompleted.of(job, new EvalCompleted.Payload(run.jobType, run.modelDir,
                     result.metrics(), result.summary())));
             LOG.infof("job %s evaluated: %s", job, result.summary());
         } catch (Exception | Error e) {
             String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
             LOG.errorf(e, "evaluation of job %s failed", job);
-            repo.finish(job, "FAILED", "{}", reason, List.of());
-            events.failed(job, reason);
+            if (repo.finish(job, "FAILED", "{}", reason, List.of())) {
+                events.failed(job, reason);
+            }
         }
     }
 

@@ -32,18 +32,31 @@ public class OutboxRelay {
     @Channel(Topics.JOB_REQUESTED)
     MutinyEmitter<String> jobRequested;
 
+    @Inject
+    @Channel(Topics.JOB_CANCELLED)
+    MutinyEmitter<String> jobCancelled;
+
+    private MutinyEmitter<String> emitter(String topic) {
+        return switch (topic) {
+            case Topics.JOB_REQUESTED -> jobRequested;
+            case Topics.JOB_CANCELLED -> jobCancelled;
+            default -> null;
+        };
+    }
+
     /** Relays up to 100 pending messages. */
     @Scheduled(every = "${tuneline.outbox.interval:0.5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     @Transactional
     public void relay() {
         for (OutboxMessage m : outbox.unsent(100)) {
-            if (!Topics.JOB_REQUESTED.equals(m.topic)) {
+            MutinyEmitter<String> emitter = emitter(m.topic);
+            if (emitter == null) {
                 LOG.errorf("outbox row %d names unknown topic %s", m.id, m.topic);
                 continue;
             }
             m.attempts++;
             try {
-                jobRequested.sendMessage(Message.of(m.payload,
+                emitter.sendMessage(Message.of(m.payload,
                         Metadata.of(OutgoingKafkaRecordMetadata.<String>builder().withKey(m.key).build())))
                         .await().atMost(Duration.ofSeconds(10));
                 m.sentAt = Instant.now();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tuneline.events.EvalCompleted;
 import dev.tuneline.events.JobFailed;
 import dev.tuneline.events.JobProgress;
+import dev.tuneline.events.JobCancelled;
 import dev.tuneline.events.JobRequested;
 import dev.tuneline.events.Json;
 import dev.tuneline.events.ModelReady;
@@ -97,13 +98,18 @@ public class JobService {
 
         JobRequested event = JobRequested.of(job.id,
                 new JobRequested.Payload(job.type, job.dataset, eventBase, params.toConfig()));
+        enqueue(Topics.JOB_REQUESTED, job.id, event);
+        return job;
+    }
+
+    /** An outbox row: sent to {@code topic} by the relay once this transaction commits. */
+    private void enqueue(String topic, UUID key, Object event) {
         OutboxMessage msg = new OutboxMessage();
-        msg.topic = Topics.JOB_REQUESTED;
-        msg.key = job.id.toString();
+        msg.topic = topic;
+        msg.key = key.toString();
         msg.payload = write(event);
         msg.createdAt = Instant.now();
         outbox.persist(msg);
-        return job;
     }
 
     /** The job, or 404. */
@@ -124,6 +130,8 @@ public class JobService {
             throw new IllegalStateException("job " + id + " is already " + job.state);
         }
         transition(job, JobState.CANCELLED, "cancelled by user");
+        // in the same transaction: the workers and eval-service hear of it even if the gateway dies now
+        enqueue(Topics.JOB_CANCELLED, job.id, JobCancelled.of(job.id, "cancelled by user"));
         return job;
     }
 
