@@ -71,8 +71,8 @@ public final class ManifestChecker {
     private static final Set<String> CNPG_APP_SECRET_KEYS = Set.of("username", "password", "dbname", "host", "port",
             "uri", "jdbc-uri", "fqdn-uri", "fqdn-jdbc-uri", "pgpass", "user");
     /** Which keys of CloudNativePG's app Secret hold each postgresql scaler parameter (its host key: a short name). */
-    private static final Map<String, Set<String>> CNPG_KEY_FOR_PARAMETER = Map.of("userName", Set.of("username", "user"),
-            "password", Set.of("password"), "dbName", Set.of("dbname"), "port", Set.of("port"),
+    private static final Map<String, Set<String>> CNPG_KEY_FOR_PARAMETER = Map.of(
+            "userName", Set.of("username", "user"), "password", Set.of("password"), "dbName", Set.of("dbname"), "port", Set.of("port"),
             "connection", Set.of("uri", "fqdn-uri"), "host", Set.of(), "sslmode", Set.of());
     private static final Pattern DNS_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
     private static final String PART_OF = "app.kubernetes.io/part-of";
@@ -945,7 +945,8 @@ public final class ManifestChecker {
         }
         for (Map<String, Object> cluster : m.ofKind("Cluster")) {
             String name = Manifests.name(cluster);
-            Set<String> hosts = Set.of(name + "-rw." + namespace + ".svc", name + "-rw." + namespace + ".svc.cluster.local");
+            String primary = name + "-rw." + namespace + ".svc";
+            Set<String> hosts = Set.of(primary, primary + ".cluster.local");
             literal(so, params, "host", hosts, " (the primary's Service; KEDA's operator runs in another namespace)");
             literal(so, params, "port", Set.of("5432"), "");
             literal(so, params, "dbName", Set.of(String.valueOf(Yamls.str(cluster, "spec.bootstrap.initdb.database"))),
