@@ -8,8 +8,8 @@ import java.util.Map;
 /**
  * Evaluates NetworkPolicies the way Kubernetes does, over the pods a rendering will create: the
  * Deployments' pods, the pods the operators create (Strimzi brokers, CloudNativePG instances) and
- * a few fixed outsiders (KEDA's and CloudNativePG's operators, cluster DNS, a client outside the
- * cluster). Strimzi's generated policy for each Kafka listener (from its networkPolicyPeers) is
+ * a few fixed outsiders (KEDA's operator and another KEDA pod, CloudNativePG's operator, cluster
+ * DNS, a client outside the cluster). Strimzi's generated policy for each Kafka listener (from its networkPolicyPeers) is
  * included.
  */
 final class NetworkModel {

@@ -20,7 +20,18 @@ public final class Platform {
         public String deadLetterTopic() {
             return "dlq-" + name;
         }
+
+        /** The PostgreSQL schema the service owns (its Flyway and Hibernate schema): the name with '_' for '-'. */
+        public String schema() {
+            return name.replace('-', '_');
+        }
     }
+
+    /** A worker's table of jobs (in its schema); each row's state is one of {@link #BACKLOG_STATES} or a final one. */
+    public static final String JOBS_TABLE = "training_run";
+
+    /** Job states that each need a worker replica: waiting for one (QUEUED) or held by one (TRAINING). */
+    public static final List<String> BACKLOG_STATES = List.of("QUEUED", "TRAINING");
 
     /** The five services. */
     public static final List<Service> SERVICES = List.of(

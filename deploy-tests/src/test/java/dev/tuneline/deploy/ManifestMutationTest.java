@@ -45,6 +45,18 @@ class ManifestMutationTest {
         return Yamls.map(Yamls.maps(Repo.find(docs, "ScaledObject", worker), "spec.triggers").get(0), "metadata");
     }
 
+    /** The worker's postgresql trigger (the whole trigger: type, authenticationRef, metadata). */
+    private static Map<String, Object> backlog(List<Map<String, Object>> docs, String worker) {
+        return Yamls.maps(Repo.find(docs, "ScaledObject", worker), "spec.triggers").stream()
+                .filter(t -> "postgresql".equals(t.get("type"))).findFirst().orElseThrow();
+    }
+
+    /** The TriggerAuthentication's secretTargetRef entry for one scaler parameter. */
+    private static Map<String, Object> secretRef(List<Map<String, Object>> docs, String parameter) {
+        return Yamls.maps(Repo.find(docs, "TriggerAuthentication", "tuneline-db"), "spec.secretTargetRef").stream()
+                .filter(r -> parameter.equals(r.get("parameter"))).findFirst().orElseThrow();
+    }
+
     @Test
     void selectorThatMissesThePodLabels() {
         assertBroken("gpu", d -> Yamls.map(Repo.find(d, "Deployment", "sft-worker"), "spec.selector.matchLabels")
@@ -170,6 +182,64 @@ class ManifestMutationTest {
     }
 
     @Test
+    void backlogTriggerThatCountsTheWrongJobs() {
+        assertBroken("gpu", d -> Yamls.map(backlog(d, "sft-worker"), "metadata").put("query",
+                "SELECT COUNT(*) FROM reward_worker.training_run WHERE state IN ('QUEUED', 'TRAINING')"),
+                "ScaledObject/sft-worker: postgresql trigger: query does not read sft_worker.training_run",
+                "query reads reward_worker, the schema of reward-worker");
+        assertBroken("dev", d -> Yamls.map(backlog(d, "reward-worker"), "metadata").put("query",
+                "SELECT COUNT(*) FROM reward_worker.training_runs WHERE state IN ('QUEUED', 'TRAINING')"),
+                "query does not read reward_worker.training_run");
+        assertBroken("gpu", d -> Yamls.map(backlog(d, "sft-worker"), "metadata").put("query",
+                "SELECT COUNT(*) FROM sft_worker.training_run WHERE state = 'QUEUED'"),
+                "query does not count state 'TRAINING'");
+        assertBroken("gpu", d -> Yamls.map(backlog(d, "sft-worker"), "metadata").put("targetQueryValue", "4"),
+                "targetQueryValue 4, expected \"1\": a replica trains one job at a time");
+        assertBroken("gpu", d -> backlog(d, "reward-worker").put("metricType", "Value"),
+                "postgresql trigger: metricType Value");
+        assertBroken("gpu", d -> Yamls.list(Repo.find(d, "ScaledObject", "reward-worker"), "spec.triggers")
+                .remove(backlog(d, "reward-worker")), "ScaledObject/reward-worker: expected exactly one trigger of"
+                + " type postgresql (the QUEUED/TRAINING jobs in reward_worker.training_run), found 0");
+        assertBroken("gpu", d -> Yamls.list(Repo.find(d, "ScaledObject", "sft-worker"), "spec.triggers").remove(0),
+                "ScaledObject/sft-worker: expected exactly one trigger of type kafka (consumer lag), found 0");
+        assertBroken("gpu", d -> backlog(d, "sft-worker").put("type", "postgres"),
+                "trigger type postgres is not one the checks know");
+    }
+
+    @Test
+    void backlogTriggerThatCannotLogIn() {
+        assertBroken("gpu", d -> d.remove(Repo.find(d, "TriggerAuthentication", "tuneline-db")),
+                "ScaledObject/sft-worker: postgresql trigger: authenticationRef names TriggerAuthentication"
+                        + " tuneline-db, which does not exist");
+        assertBroken("gpu", d -> secretRef(d, "password").put("key", "pass"),
+                "TriggerAuthentication/tuneline-db: secretTargetRef password: Secret tuneline-db-app has no key pass");
+        assertBroken("dev", d -> secretRef(d, "userName").put("name", "tuneline-db-ap"),
+                "TriggerAuthentication/tuneline-db: secretTargetRef userName: Secret tuneline-db-ap does not exist");
+        assertBroken("gpu", d -> secretRef(d, "userName").put("key", "password"),
+                "sets userName from key password of Secret tuneline-db-app, expected [user, username]");
+        assertBroken("gpu", d -> {
+            Yamls.map(backlog(d, "sft-worker"), "metadata").remove("host");
+            Yamls.list(Repo.find(d, "TriggerAuthentication", "tuneline-db"), "spec.secretTargetRef").add(
+                    new LinkedHashMap<>(Map.of("parameter", "host", "name", "tuneline-db-app", "key", "host")));
+        }, "ScaledObject/sft-worker: postgresql trigger: TriggerAuthentication tuneline-db sets host from key host"
+                + " of Secret tuneline-db-app: CloudNativePG writes the short Service name there");
+        assertBroken("gpu", d -> {
+            Yamls.list(Repo.find(d, "TriggerAuthentication", "tuneline-db"), "spec.secretTargetRef")
+                    .remove(secretRef(d, "password"));
+            Yamls.map(backlog(d, "sft-worker"), "metadata").put("password", "tuneline");
+        }, "unknown postgresql trigger field password (credentials belong in a TriggerAuthentication)",
+                "ScaledObject/reward-worker: postgresql trigger: no password");
+        assertBroken("gpu", d -> Yamls.map(backlog(d, "sft-worker"), "metadata").put("host", "tuneline-db-rw"),
+                "postgresql trigger: host tuneline-db-rw, expected one of [tuneline-db-rw.tuneline.svc");
+        assertBroken("gpu", d -> Yamls.map(backlog(d, "sft-worker"), "metadata").put("dbName", "postgres"),
+                "postgresql trigger: dbName postgres, expected one of [tuneline]");
+        assertBroken("dev", d -> Yamls.map(backlog(d, "reward-worker"), "metadata").put("sslmode", "disable"),
+                "postgresql trigger: sslmode disable");
+        assertBroken("gpu", d -> Yamls.map(backlog(d, "sft-worker"), "metadata").put("passwordFromEnv", "PG_PASS"),
+                "passwordFromEnv PG_PASS is not set in sft-worker's container");
+    }
+
+    @Test
     void networkThatLetsTooMuchOrTooLittleThrough() {
         assertBroken("gpu", d -> {
             List<Object> rules = new ArrayList<>(Yamls.list(Repo.find(d, "NetworkPolicy", "tuneline-internal-http"),
@@ -194,11 +264,23 @@ class ManifestMutationTest {
                 .remove("networkPolicyPeers"), "Kafka: tuneline-dual-role is reachable from a pod of another namespace");
         assertBroken("gpu", d -> Yamls.list(Yamls.maps(Repo.find(d, "Kafka", "tuneline"), "spec.kafka.listeners")
                 .get(0), "networkPolicyPeers").remove(1), "KEDA's operator cannot read consumer lag");
+        assertBroken("gpu", d -> Yamls.list(Repo.find(d, "NetworkPolicy", "tuneline-db-access"), "spec.ingress")
+                .remove(kedaRule(d)), "PostgreSQL: KEDA's operator cannot count the workers' jobs on tuneline-db-1");
+        assertBroken("dev", d -> Yamls.maps(kedaRule(d), "from").get(0).remove("podSelector"),
+                "PostgreSQL: tuneline-db-1 is reachable from keda-admission-webhooks");
         assertBroken("dev", d -> Yamls.map(Repo.find(d, "Service", "dataset-service"), "spec").put("type", "NodePort"),
                 "Service/dataset-service: type NodePort exposes it outside the cluster");
         assertBroken("dev", d -> Yamls.map(Yamls.maps(Yamls.maps(Repo.find(d, "Ingress", "gateway"), "spec.rules")
                 .get(0), "http.paths").get(0), "backend.service").put("name", "dataset-service"),
                 "routes to Service dataset-service; only the gateway is exposed");
+    }
+
+    /** The ingress rule of the PostgreSQL policy that lets namespace keda in. */
+    private static Map<String, Object> kedaRule(List<Map<String, Object>> docs) {
+        return Yamls.maps(Repo.find(docs, "NetworkPolicy", "tuneline-db-access"), "spec.ingress").stream()
+                .filter(r -> Yamls.maps(r, "from").stream().anyMatch(p -> "keda".equals(
+                        Yamls.map(p, "namespaceSelector.matchLabels").get("kubernetes.io/metadata.name"))))
+                .findFirst().orElseThrow();
     }
 
     @Test
