@@ -1,5 +1,6 @@
 package dev.tuneline.eval;
 
+import static org.awaitility.Awaitility.await;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import dev.tuneline.events.EvalCompleted;
 import dev.tuneline.events.EvalSet;
+import dev.tuneline.events.JobCancelled;
 import dev.tuneline.events.ModelReady;
 import dev.tuneline.events.Topics;
 import dev.tuneline.events.serde.EvalCompletedDeserializer;
@@ -75,6 +77,30 @@ class EvaluationIT {
         double recomputed = SacreBleu.defaults().corpusScore(tunedOutputs, List.of(List.of("print('hello')", "a + b"))).score();
         assertEquals(recomputed, m.get("bleu_tuned"), 1e-9, "stored outputs reproduce the reported BLEU");
         given().get("/v1/evals/" + UUID.randomUUID()).then().statusCode(404);
+    }
+
+    @Test
+    void aJobCancelledBeforeItsModelIsReadyIsNeverEvaluated() throws Exception {
+        UUID job = UUID.randomUUID();
+        KafkaTestClient.send(Topics.JOB_CANCELLED, JobCancelled.of(job, "cancelled by user"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/v1/evals/" + job).then()
+                .statusCode(200).body("state", org.hamcrest.Matchers.equalTo("CANCELLED")));
+        List<EvalSet.Example> examples = List.of(
+                new EvalSet.Example(3, "### Instruction:\nPrint hello\n\n### Response:\n", "print('hello')", "Print hello"));
+        KafkaTestClient.send(Topics.EVAL_SETS, EvalSet.of(job, new EvalSet.Payload("sft", "alpaca", examples, null, 8,
+                1, 64, null, null, null)));
+        KafkaTestClient.send(Topics.MODEL_READY, ModelReady.of(job, new ModelReady.Payload("sft",
+                model("tuned-c", 1, false).toString(), null, Map.of())));
+        // a later job on the same topics is evaluated: by then the cancelled job's records were handled
+        UUID later = UUID.randomUUID();
+        KafkaTestClient.send(Topics.EVAL_SETS, EvalSet.of(later, new EvalSet.Payload("sft", "alpaca", examples, null, 8,
+                1, 64, null, null, null)));
+        KafkaTestClient.send(Topics.MODEL_READY, ModelReady.of(later, new ModelReady.Payload("sft",
+                model("tuned-l", 1, false).toString(), null, Map.of())));
+        KafkaTestClient.readUntil(Topics.EVAL_COMPLETED, new EvalCompletedDeserializer(), later, e -> true,
+                Duration.ofMinutes(3));
+        given().get("/v1/evals/" + job).then().statusCode(200).body("state", org.hamcrest.Matchers.equalTo("CANCELLED"))
+                .body("examples.size()", org.hamcrest.Matchers.equalTo(0));
     }
 
     @Test
