@@ -58,6 +58,9 @@ echo "| gateway      | clients | requests |  tokens |  wall s | tokens/s | token
 echo "|--------------|---------|----------|---------|---------|----------|--------------------|---------|"
 start_gateway 8
 bench run "http://127.0.0.1:$PORT" bench-key bench-lm "batch<=8" "$NEW" "$REQ" "$REP" 1 8
+# mixed budgets (4, 12, 28, 60 new tokens; mean 26) against uniform 26: rows of one batch stop at their own budget
+bench run "http://127.0.0.1:$PORT" bench-key bench-lm "uniform 26" 26 "$REQ" "$REP" 8
+bench run "http://127.0.0.1:$PORT" bench-key bench-lm "mixed 4-60" -1 "$REQ" "$REP" 8
 stop_gateway
 start_gateway 1
 bench run "http://127.0.0.1:$PORT" bench-key bench-lm "no batching" "$NEW" "$REQ" "$REP" 1 8

@@ -74,6 +74,40 @@ class BatchingTests {
     }
 
     @Test
+    void requestsWithDifferentBudgetsShareBatchesAndEachStopsAtItsOwn() throws Exception {
+        int[] budgets = {1, 3, 6, 12, 24, 48};   // one per power-of-two bucket
+        List<List<Integer>> alone = new ArrayList<>();
+        for (int b : budgets) {
+            alone.add(given().contentType(ContentType.JSON)
+                    .body(Map.of("model", TestModels.LM, "prompt", "budget " + b, "maxNewTokens", b, "ignoreEos", true))
+                    .post("/v1/generate").then().statusCode(200).extract().jsonPath()
+                    .getList("results[0].tokens", Integer.class));
+        }
+        double tokensBefore = metric("tuneline_tokens_generated_total");
+        double batchesBefore = metric("tuneline_inference_batch_size_count");
+        ExecutorService pool = Executors.newFixedThreadPool(budgets.length);
+        try {
+            List<Future<List<Integer>>> futures = new ArrayList<>();
+            for (int b : budgets) {
+                futures.add(pool.submit(() -> given().contentType(ContentType.JSON)
+                        .body(Map.of("model", TestModels.LM, "prompt", "budget " + b, "maxNewTokens", b,
+                                "ignoreEos", true))
+                        .post("/v1/generate").then().statusCode(200).extract().jsonPath()
+                        .getList("results[0].tokens", Integer.class)));
+            }
+            for (int i = 0; i < budgets.length; i++) {
+                assertEquals(alone.get(i), futures.get(i).get(), "budget " + budgets[i] + " batched vs alone");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(tokensBefore + 94, metric("tuneline_tokens_generated_total"), 0.5,
+                "usage counts each request's own tokens");
+        assertTrue(metric("tuneline_inference_batch_size_count") - batchesBefore < budgets.length,
+                "requests of different budgets shared a batch");
+    }
+
+    @Test
     void aFloodBeyondTheQueueGets429WithRetryAfter() throws Exception {
         int n = 30;
         ExecutorService pool = Executors.newFixedThreadPool(n);

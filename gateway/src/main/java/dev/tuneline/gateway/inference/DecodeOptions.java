@@ -63,14 +63,12 @@ public record DecodeOptions(int maxNewTokens, boolean doSample, float temperatur
 
     /**
      * What requests must share to be decoded in one batch: every option that changes a row's tokens. Greedy ignores
-     * the sampling knobs; the budget is rounded up to a power of two (each row is cut to its own budget afterwards,
-     * which gives the same tokens), except for beam search where the budget changes the search.
+     * the sampling knobs. The budget does not matter (each row stops at its own budget and its request is answered
+     * then, while longer rows go on; the tokens are those it would get alone), except for beam search, where the budget
+     * changes the search, and for prompt-only scoring (0 new tokens), which decodes nothing.
      */
     public Object batchKey(String modelId) {
-        int budget = numBeams > 1 ? maxNewTokens : Integer.highestOneBit(Math.max(1, maxNewTokens) * 2 - 1);
-        if (maxNewTokens == 0) {
-            budget = 0;
-        }
+        int budget = numBeams > 1 ? maxNewTokens : Math.min(1, maxNewTokens);
         return doSample
                 ? List.of(modelId, budget, true, temperature, topK, topP, repetitionPenalty, seed == null ? "random" : seed,
                         stop, ignoreEos, promptLogprobs)

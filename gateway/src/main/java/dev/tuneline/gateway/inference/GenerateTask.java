@@ -2,6 +2,7 @@ package dev.tuneline.gateway.inference;
 
 import dev.tuneline.llm.generate.Generation;
 import dev.tuneline.llm.generate.GenerationConfig;
+import dev.tuneline.llm.generate.TokenListener;
 import dev.tuneline.llm.data.PromptTemplate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,6 +26,7 @@ public final class GenerateTask extends InferenceTask<Completion> {
     private int pendingFrom;
     private final StringBuilder streamedText = new StringBuilder();
     private int released;
+    private boolean answered;
 
     /**
      * A generation request.
@@ -92,19 +94,37 @@ public final class GenerateTask extends InferenceTask<Completion> {
             return;
         }
         GenerationConfig cfg = options.toConfig(budget, model.padId(), model::decode);
-        // each row stops at its own budget, stop string, or when its client has gone, whatever the batch's budget
-        List<Generation> out = model.generator().generate(prompts, cfg,
-                (row, token, logprob) -> ready.get(row).onToken(model, token, logprob));
-        for (int i = 0; i < ready.size(); i++) {
-            GenerateTask g = ready.get(i);
-            try {
-                Completion c = g.finish(model, prompts.get(i), out.get(i));
-                stats.prompted(prompts.get(i).length);
-                stats.generated(c.tokens().length);
-                g.complete(c);
-            } catch (RuntimeException e) {
-                g.fail(e);
+        // each row stops at its own budget, stop string, or when its client has gone, whatever the batch's budget,
+        // and its request is answered as soon as its row is done, while longer rows go on
+        List<Generation> out = model.generator().generate(prompts, cfg, new TokenListener() {
+            @Override
+            public boolean onToken(int row, int token, float logprob) {
+                return ready.get(row).onToken(model, token, logprob);
             }
+
+            @Override
+            public void onFinished(int row, Generation generation) {
+                ready.get(row).answer(model, prompts.get(row), generation, stats);
+            }
+        });
+        for (int i = 0; i < ready.size(); i++) {
+            ready.get(i).answer(model, prompts.get(i), out.get(i), stats);   // rows the listener did not hand out
+        }
+    }
+
+    /** Completes this task from its row's generation (once; later calls do nothing). */
+    private void answer(LoadedModel model, int[] promptIds, Generation generation, EngineStats stats) {
+        if (answered) {
+            return;
+        }
+        answered = true;
+        try {
+            Completion c = finish(model, promptIds, generation);
+            stats.prompted(promptIds.length);
+            stats.generated(c.tokens().length);
+            complete(c);
+        } catch (RuntimeException e) {
+            fail(e);
         }
     }
 

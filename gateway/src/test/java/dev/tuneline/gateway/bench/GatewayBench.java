@@ -104,6 +104,9 @@ public final class GatewayBench {
         }
     }
 
+    /** Budgets of the mixed workload (newTokens -1): mean 26, each in another power-of-two bucket. */
+    static final int[] MIXED = {4, 12, 28, 60};
+
     /** One run: {@code c} clients share {@code requests} requests; returns requests, tokens, seconds, tok/s, mean ms. */
     static double[] once(HttpClient http, String base, String key, String model, int newTokens, int requests, int c)
             throws Exception {
@@ -118,7 +121,8 @@ public final class GatewayBench {
                 long latency = 0;
                 for (int r = 0; r < perClient; r++) {
                     long s = System.nanoTime();
-                    tokens += call(http, base, key, model, PROMPTS.get((client + r) % PROMPTS.size()), newTokens);
+                    int budget = newTokens >= 0 ? newTokens : MIXED[(client + r) % MIXED.length];
+                    tokens += call(http, base, key, model, PROMPTS.get((client + r) % PROMPTS.size()), budget);
                     latency += System.nanoTime() - s;
                 }
                 return new long[] {tokens, latency};

@@ -114,6 +114,7 @@ public final class Generator {
                     Row r = rows[active.get(a)];
                     if (r.count >= r.budget) {
                         r.finish = Generation.LENGTH;
+                        listener.onFinished(active.get(a), r.toGeneration(cfg));
                         continue;
                     }
                     int off = a * vocab;
@@ -128,10 +129,13 @@ public final class Generator {
                     boolean wanted = listener.onToken(active.get(a), tok, lp);
                     if (tok == eos || matchesStop(r, cfg)) {
                         r.finish = Generation.STOP;
+                        listener.onFinished(active.get(a), r.toGeneration(cfg));
                     } else if (!wanted) {
                         r.finish = Generation.CANCELLED;
+                        listener.onFinished(active.get(a), r.toGeneration(cfg));
                     } else if (r.count >= r.budget) {
                         r.finish = Generation.LENGTH;
+                        listener.onFinished(active.get(a), r.toGeneration(cfg));
                     } else {
                         keep[still.size()] = a;
                         next[still.size()] = tok;
@@ -254,6 +258,7 @@ public final class Generator {
                     listener.onToken(i, best.tokens[t], best.logprobs[t]);
                 }
             }
+            listener.onFinished(i, out.get(i));
         }
         return out;
     }

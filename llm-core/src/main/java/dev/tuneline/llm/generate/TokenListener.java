@@ -22,4 +22,12 @@ public interface TokenListener {
      *     {@link Generation#CANCELLED} unless EOS or a stop string ended it with this token); ignored for beam search
      */
     boolean onToken(int row, int token, float logprob);
+
+    /**
+     * Prompt {@code row} is finished (EOS, stop string, budget or a stop asked by {@link #onToken}) while the other rows
+     * of the batch may go on: {@code generation} is what {@link Generator#generate} will return for it, so a caller can
+     * hand it out at once. Called once per row.
+     */
+    default void onFinished(int row, Generation generation) {
+    }
 }

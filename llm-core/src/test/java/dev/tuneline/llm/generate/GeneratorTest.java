@@ -91,13 +91,30 @@ class GeneratorTest extends ManagedTest {
         List<Generation> plain = g.generate(List.of(P1, P2, P3), cfg);
         List<List<Integer>> seen = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         List<Float> lps = new ArrayList<>();
-        List<Generation> heard = g.generate(List.of(P1, P2, P3), cfg, (row, tok, lp) -> {
-            seen.get(row).add(tok);
-            if (row == 0) {
-                lps.add(lp);
+        Generation[] finished = new Generation[3];
+        List<Integer> finishOrder = new ArrayList<>();
+        List<Generation> heard = g.generate(List.of(P1, P2, P3), cfg, new TokenListener() {
+            @Override
+            public boolean onToken(int row, int tok, float lp) {
+                seen.get(row).add(tok);
+                if (row == 0) {
+                    lps.add(lp);
+                }
+                return !(row == 1 && seen.get(1).size() == 5);   // row 1 has what it wants after 5 tokens
             }
-            return !(row == 1 && seen.get(1).size() == 5);   // row 1 has what it wants after 5 tokens
+
+            @Override
+            public void onFinished(int row, Generation generation) {
+                assertNull(finished[row], "row " + row + " finished once");
+                finished[row] = generation;
+                finishOrder.add(row);
+            }
         });
+        for (int r = 0; r < 3; r++) {
+            assertArrayEquals(heard.get(r).tokens(), finished[r].tokens(), "row " + r + " handed out as returned");
+            assertEquals(heard.get(r).finishReason(), finished[r].finishReason());
+        }
+        assertEquals(1, finishOrder.get(0), "the row stopped after 5 tokens was handed out first");
         assertArrayEquals(plain.get(0).tokens(), heard.get(0).tokens());
         assertArrayEquals(plain.get(2).tokens(), heard.get(2).tokens(), "other rows run on after row 1 stops");
         assertArrayEquals(Arrays.copyOf(plain.get(1).tokens(), 5), heard.get(1).tokens());
