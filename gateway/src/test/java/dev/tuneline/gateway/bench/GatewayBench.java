@@ -76,7 +76,7 @@ public final class GatewayBench {
             int[] clients) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         for (int i = 0; i < 3; i++) {
-            call(http, base, key, model, PROMPTS.get(i), newTokens);   // warm-up: model load, JIT
+            call(http, base, key, model, PROMPTS.get(i), newTokens >= 0 ? newTokens : MIXED[i]);   // warm-up
         }
         double[][] results = new double[clients.length * repeats][];
         for (int rep = 0; rep < repeats; rep++) {
