@@ -71,12 +71,14 @@ class SftWorkerIT {
         batches.forEach(sum::update);
         KafkaTestClient.send(Topics.SFT_BATCHES, batches.toArray(new SftBatch[0]));
         KafkaTestClient.send(Topics.SFT_BATCHES, BatchesEnd.of(job, new BatchesEnd.Payload(4, 16, sum.hex(),
-                TOKENIZER.toString(), "tiny-gpt2", config(20), List.of(), Map.of())));
+                TOKENIZER.toString(), "tiny-gpt2", config(20),
+                List.of("row 17: the response was truncated away at max_seq_length 64"), Map.of())));
 
         ModelReady ready = KafkaTestClient.readUntil(Topics.MODEL_READY, new ModelReadyDeserializer(), job, r -> true,
                 Duration.ofMinutes(4)).get(0);
         Map<String, Double> m = ready.payload().metrics();
         assertEquals(20.0, m.get("steps"));
+        assertEquals(1.0, m.get("rows_skipped"), "rows the dataset could not use are reported with the model");
         assertTrue(m.get("last_loss") < m.get("first_logged_loss") - 1.0,
                 "loss falls: " + m.get("first_logged_loss") + " -> " + m.get("last_loss"));
         Path dir = Path.of(ready.payload().modelDir());

@@ -133,6 +133,9 @@ public final class JobRunner<M extends BatchMessage, B> {
                 metrics.put("tokens_per_second", result.tokensPerSecond());
                 metrics.put("seconds", result.elapsed().toMillis() / 1000.0);
                 metrics.put("rows", (double) end.payload().rowCount());
+                // rows the dataset could not use (e.g. response truncated away): visible on the job, not only in logs
+                metrics.put("rows_skipped", (double) (end.payload().skippedRows() == null ? 0
+                        : end.payload().skippedRows().size()));
                 metrics.putAll(result.evalMetrics() == null ? Map.of() : result.evalMetrics());
                 return new ModelReady.Payload(jobType, finalDir.toString(), baseDir.toString(), metrics);
             }
