@@ -70,6 +70,10 @@ public interface GatewayConfig {
         @WithDefault("2")
         int modelCacheSize();
 
+        /** Bytes of weights kept in memory at most (e.g. 8G; a model larger than this alone is refused with 503). */
+        @WithDefault("8G")
+        io.quarkus.runtime.configuration.MemorySize modelCacheBytes();
+
         /** Most alternatives returned per position (OpenAI top_logprobs / logprobs). */
         @WithDefault("20")
         int maxTopLogprobs();

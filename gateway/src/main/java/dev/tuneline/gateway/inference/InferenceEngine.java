@@ -45,6 +45,7 @@ public class InferenceEngine implements InferenceTask.EngineStats {
     private volatile boolean stopping;
     private volatile double batchSecondsEwma = 0.5;
     private volatile int loadedModels;
+    private volatile long loadedBytes;
 
     private Counter generatedTokens;
     private Counter promptTokens;
@@ -136,6 +137,8 @@ public class InferenceEngine implements InferenceTask.EngineStats {
                 .description("Rows waiting for the inference worker").register(meters);
         Gauge.builder("tuneline.models.loaded", this, InferenceEngine::loadedModels)
                 .description("Models in memory").register(meters);
+        Gauge.builder("tuneline.models.loaded.bytes", this, e -> e.loadedBytes)
+                .description("Bytes of model weights in memory").register(meters);
     }
 
     private void ensureStarted() {
@@ -153,7 +156,8 @@ public class InferenceEngine implements InferenceTask.EngineStats {
 
     private void run() {
         try (NDManager root = NDManager.newBaseManager();
-                ModelCache cache = new ModelCache(config.inference().modelCacheSize(), root, this::load)) {
+                ModelCache<LoadedModel> cache = new ModelCache<>(config.inference().modelCacheSize(),
+                        config.inference().modelCacheBytes().asLongValue(), root, this::load, LoadedModel::bytes)) {
             while (!stopping) {
                 List<InferenceTask<?>> batch;
                 try {
@@ -164,6 +168,7 @@ public class InferenceEngine implements InferenceTask.EngineStats {
                 if (!batch.isEmpty()) {
                     runBatch(cache, batch);
                     loadedModels = cache.size();
+                    loadedBytes = cache.bytes();
                 }
             }
         } catch (RuntimeException | Error e) {
@@ -240,7 +245,7 @@ public class InferenceEngine implements InferenceTask.EngineStats {
         return false;
     }
 
-    private void runBatch(ModelCache cache, List<InferenceTask<?>> batch) {
+    private void runBatch(ModelCache<LoadedModel> cache, List<InferenceTask<?>> batch) {
         long t0 = System.nanoTime();
         try {
             LoadedModel model = cache.get(batch.get(0).model());

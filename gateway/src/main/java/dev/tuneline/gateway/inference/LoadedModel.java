@@ -35,6 +35,7 @@ public final class LoadedModel implements AutoCloseable {
     private final Generator generator;
     private final ParameterStore ps;
     private final int padId;
+    private final long bytes;
 
     private LoadedModel(ModelInfo info, NDManager manager, TextTokenizer tokenizer, CausalLm lm, RewardModel reward) {
         this.info = info;
@@ -46,6 +47,19 @@ public final class LoadedModel implements AutoCloseable {
         this.ps = new ParameterStore(manager, false);
         LmConfig c = config();
         this.padId = tokenizer.padId().orElse(c.padTokenId() >= 0 ? c.padTokenId() : Math.max(c.eosTokenId(), 0));
+        long sum = 0;
+        for (var p : (lm != null ? lm : reward).getParameters()) {
+            if (p.getValue().isInitialized()) {
+                var a = p.getValue().getArray();
+                sum += a.size() * a.getDataType().getNumOfBytes();
+            }
+        }
+        this.bytes = sum;
+    }
+
+    /** Bytes of its weights in memory. */
+    public long bytes() {
+        return bytes;
     }
 
     /** Loads the checkpoint and tokenizer of {@code info} under a sub-manager of {@code parent}. */

@@ -45,7 +45,9 @@ public class OutboxRelay {
     }
 
     /** Relays up to 100 pending messages. */
-    @Scheduled(every = "${tuneline.outbox.interval:0.5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    // delayed: the first run must not race the wiring of the outgoing channels at start-up
+    @Scheduled(every = "${tuneline.outbox.interval:0.5s}", delayed = "2s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     @Transactional
     public void relay() {
         for (OutboxMessage m : outbox.unsent(100)) {
