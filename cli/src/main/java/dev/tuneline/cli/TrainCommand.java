@@ -7,19 +7,26 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tuneline.llm.data.Collator;
 import dev.tuneline.llm.data.DatasetLoader;
 import dev.tuneline.llm.data.EncodeReport;
+import dev.tuneline.llm.data.EncodedPair;
 import dev.tuneline.llm.data.EncodedSft;
 import dev.tuneline.llm.data.InstructionRow;
+import dev.tuneline.llm.data.PreferenceEncoder;
+import dev.tuneline.llm.data.PreferenceReport;
+import dev.tuneline.llm.data.PreferenceRow;
 import dev.tuneline.llm.data.PromptTemplate;
 import dev.tuneline.llm.data.SftEncoder;
 import dev.tuneline.llm.data.Splits;
 import dev.tuneline.llm.model.CausalLm;
 import dev.tuneline.llm.model.LmConfig;
+import dev.tuneline.llm.model.RewardModel;
 import dev.tuneline.llm.registry.BaseModelRef;
 import dev.tuneline.llm.registry.BaseModelResolver;
 import dev.tuneline.llm.registry.BaseModels;
 import dev.tuneline.llm.score.RewardScorer;
 import dev.tuneline.llm.tokenizer.TextTokenizer;
 import dev.tuneline.llm.train.BatchSource;
+import dev.tuneline.llm.train.PairBatch;
+import dev.tuneline.llm.train.RewardTrainer;
 import dev.tuneline.llm.train.SftTrainer;
 import dev.tuneline.llm.train.TokenBatch;
 import dev.tuneline.llm.train.TrainResult;
@@ -29,6 +36,7 @@ import dev.tuneline.llm.train.TrainingListener;
 import dev.tuneline.llm.train.TrainingProgress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -37,9 +45,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code tuneline train sft --config FILE}: the sft-worker's trainer without Kafka, with a progress bar. */
-@Command(name = "train", mixinStandardHelpOptions = true, description = "Train locally (no Kafka): tuneline train sft --config FILE")
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train locally (no Kafka): tuneline train sft|reward --config FILE")
 final class TrainCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "Job type: sft")
+    @Parameters(index = "0", description = "Job type: sft (causal LM, masked cross-entropy) or reward (scalar head, Bradley-Terry)")
     String type;
     @Option(names = "--config", required = true, description = """
             JSON or YAML: {model, dataset, template, filter, maxRows, evalRatio, seed, hiddenSize, layers, \
@@ -51,8 +59,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!"sft".equals(type)) {
-            System.err.println("only 'sft' trains locally for now; reward jobs run through the gateway");
+        if (!"sft".equals(type) && !"reward".equals(type)) {
+            System.err.println("the job type is sft or reward, got '" + type + "'");
             return 2;
         }
         String name = config.getFileName().toString();
@@ -61,17 +69,27 @@ final class TrainCommand implements Callable<Integer> {
         Path dataRoot = Path.of(System.getProperty("tuneline.data-root", "../shared/data"));
         TrainingConfig training = TrainingConfig.fromJson(root.path("training").toString());
         if (training.outputDir() == null) {
-            training = training.toBuilder().optOutputDir("runs/sft").build();
+            training = training.toBuilder().optOutputDir("runs/" + type).build();
         }
         BaseModelRef ref = new BaseModelResolver(dataRoot, modelRoot).resolve(root.path("model").asText("tiny-gpt2"));
+        return "sft".equals(type) ? sft(root, dataRoot, training, ref) : reward(root, dataRoot, training, ref);
+    }
+
+    private static <T> List<T> cap(JsonNode root, List<T> rows) {
+        int maxRows = root.path("maxRows").asInt(0);
+        return maxRows > 0 && rows.size() > maxRows ? rows.subList(0, maxRows) : rows;
+    }
+
+    private static LmConfig modelConfig(JsonNode root, BaseModelRef ref, TextTokenizer tok, TrainingConfig training) {
+        return BaseModels.config(ref, tok, root.has("hiddenSize") ? root.get("hiddenSize").asInt() : null,
+                root.has("layers") ? root.get("layers").asInt() : null, training.maxSeqLength() + 64);
+    }
+
+    private int sft(JsonNode root, Path dataRoot, TrainingConfig training, BaseModelRef ref) throws Exception {
         String template = root.path("template").asText("alpaca");
         List<InstructionRow> rows = new DatasetLoader().loadInstructions(Path.of(root.path("dataset").asText(
                 dataRoot.resolve("sft/code_alpaca_2k.json").toString())));
-        rows = Splits.filter(rows, Splits.filterByName(root.path("filter").asText("all")));
-        int maxRows = root.path("maxRows").asInt(0);
-        if (maxRows > 0 && rows.size() > maxRows) {
-            rows = rows.subList(0, maxRows);
-        }
+        rows = cap(root, Splits.filter(rows, Splits.filterByName(root.path("filter").asText("all"))));
         var split = Splits.trainEvalSplit(rows, root.path("evalRatio").asDouble(0.2), root.path("seed").asLong(42));
         try (TextTokenizer raw = TextTokenizer.load(ref.tokenizerDir()); NDManager manager = NDManager.newBaseManager()) {
             TextTokenizer tok = raw.withEosPaddingIfMissing();
@@ -83,26 +101,69 @@ final class TrainCommand implements Callable<Integer> {
                         var b = collator.collate(chunk);
                         return new TokenBatch(b.inputIds(), b.labels(), b.attentionMask());
                     });
-            LmConfig cfg = BaseModels.config(ref, tok, root.has("hiddenSize") ? root.get("hiddenSize").asInt() : null,
-                    root.has("layers") ? root.get("layers").asInt() : null, training.maxSeqLength() + 64);
-            CausalLm model = BaseModels.causalLm(ref, cfg, manager, training.seed());
+            CausalLm model = BaseModels.causalLm(ref, modelConfig(root, ref, tok, training), manager, training.seed());
             try (SftTrainer trainer = SftTrainer.of(model, training)) {
-                Path out = Path.of(training.outputDir());
-                var last = TrainerCore.latestCheckpoint(out);
-                if (last.isPresent()) {
-                    System.err.println("resuming from " + last.get());
-                    trainer.resumeFrom(last.get());
-                }
-                TrainResult r = trainer.train(data, null, new ProgressBar());
-                System.err.println();
-                tok.saveTo(r.finalModelDir());
-                RewardScorer.writeTrainingInfo(r.finalModelDir(), "sft", template, training.maxSeqLength());
-                System.out.printf(Locale.ROOT, "trained %d steps in %.1f s, train loss %.4f, last loss %.4f, %.0f tokens/s%nmodel: %s%n",
-                        r.globalStep(), r.elapsed().toMillis() / 1000.0, r.trainLoss(), r.lastLoss(), r.tokensPerSecond(),
-                        r.finalModelDir());
-                return Files.exists(r.finalModelDir().resolve("config.json")) ? 0 : 1;
+                return finish(trainer, data, null, tok, "sft", template, training);
             }
         }
+    }
+
+    private int reward(JsonNode root, Path dataRoot, TrainingConfig training, BaseModelRef ref) throws Exception {
+        List<PreferenceRow> rows = cap(root, new DatasetLoader().loadPreferences(Path.of(root.path("dataset").asText(
+                dataRoot.resolve("preference/hh_helpful_pairs.jsonl").toString()))));
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("the preference dataset has no rows");
+        }
+        // HH-RLHF prompts already hold "\n\nHuman: ... \n\nAssistant:", as the dataset-service decides
+        String template = root.path("template").asText(rows.get(0).prompt().startsWith("\n\nHuman:") ? "raw"
+                : "human-assistant");
+        var split = Splits.trainEvalSplit(rows, root.path("evalRatio").asDouble(0.2), root.path("seed").asLong(42));
+        try (TextTokenizer raw = TextTokenizer.load(ref.tokenizerDir()); NDManager manager = NDManager.newBaseManager()) {
+            TextTokenizer tok = raw.withEosPaddingIfMissing();
+            PreferenceEncoder encoder = new PreferenceEncoder(tok, PromptTemplate.byName(template), training.maxSeqLength());
+            PreferenceReport train = encoder.encodeAll(split.train());
+            PreferenceReport held = encoder.encodeAll(split.eval());
+            System.err.println("data: " + train.summary() + "; held out: " + held.pairs().size() + " pairs");
+            Collator collator = Collator.forTokenizer(tok);
+            int bs = training.perDeviceBatchSize();
+            BatchSource<PairBatch> data = BatchSource.shuffled(train.pairs(), bs, training.seed(),
+                    (List<EncodedPair> chunk) -> pairs(collator.collatePairs(chunk)));
+            List<PairBatch> evalBatches = new ArrayList<>();
+            for (int i = 0; i < held.pairs().size(); i += bs) {
+                evalBatches.add(pairs(collator.collatePairs(held.pairs().subList(i, Math.min(i + bs, held.pairs().size())))));
+            }
+            RewardModel model = BaseModels.rewardModel(ref, modelConfig(root, ref, tok, training), manager, training.seed());
+            try (RewardTrainer trainer = RewardTrainer.of(model, training)) {
+                return finish(trainer, data, evalBatches.isEmpty() ? null : BatchSource.of(evalBatches), tok, "reward",
+                        template, training);
+            }
+        }
+    }
+
+    private static PairBatch pairs(dev.tuneline.llm.data.PairBatch b) {
+        return new PairBatch(b.chosenIds(), b.chosenMask(), b.rejectedIds(), b.rejectedMask(), b.margins());
+    }
+
+    /** Resumes from output_dir's last checkpoint, trains, saves tokenizer and scoring info, prints the result. */
+    private static <B> int finish(TrainerCore<B> trainer, BatchSource<B> data, BatchSource<B> eval, TextTokenizer tok,
+            String jobType, String template, TrainingConfig training) throws Exception {
+        Path out = Path.of(training.outputDir());
+        var last = TrainerCore.latestCheckpoint(out);
+        if (last.isPresent()) {
+            System.err.println("resuming from " + last.get());
+            trainer.resumeFrom(last.get());
+        }
+        TrainResult r = trainer.train(data, eval, new ProgressBar());
+        System.err.println();
+        tok.saveTo(r.finalModelDir());
+        RewardScorer.writeTrainingInfo(r.finalModelDir(), jobType, template, training.maxSeqLength());
+        System.out.printf(Locale.ROOT, "trained %d steps in %.1f s, train loss %.4f, last loss %.4f, %.0f tokens/s%n",
+                r.globalStep(), r.elapsed().toMillis() / 1000.0, r.trainLoss(), r.lastLoss(), r.tokensPerSecond());
+        if (r.evalMetrics() != null) {
+            r.evalMetrics().forEach((k, v) -> System.out.printf(Locale.ROOT, "%s %.4f%n", k, v));
+        }
+        System.out.println("model: " + r.finalModelDir());
+        return Files.exists(r.finalModelDir().resolve("config.json")) ? 0 : 1;
     }
 
     /** A one-line progress bar on stderr. */

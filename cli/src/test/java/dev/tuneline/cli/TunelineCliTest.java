@@ -32,6 +32,35 @@ class TunelineCliTest {
     }
 
     @Test
+    void trainRewardTrainsOnHhPairsReportsHeldOutAccuracyAndSavesAScorableModel() throws Exception {
+        Path cfg = dir.resolve("reward.yaml");
+        Files.writeString(cfg, String.join("\n",
+                "model: tiny-gpt2",
+                "hiddenSize: 32",
+                "layers: 1",
+                "dataset: " + DATA.resolve("preference/hh_helpful_pairs.jsonl"),
+                "maxRows: 60",
+                "training:",
+                "  max_steps: 6",
+                "  per_device_train_batch_size: 4",
+                "  learning_rate: 0.001",
+                "  max_seq_length: 64",
+                "  output_dir: " + dir.resolve("run"),
+                ""));
+        System.setProperty("tuneline.data-root", DATA.toString());   // where the bundled tokenizers are
+        String out = run("train", "reward", "--config", cfg.toString());
+        assertTrue(out.startsWith("trained 6 steps"), out);
+        assertTrue(out.contains("eval_accuracy "), "held-out accuracy is printed: " + out);
+        Path model = dir.resolve("run/final");
+        for (String f : new String[] {"config.json", "model.safetensors", "tokenizer.json", "tuneline.json"}) {
+            assertTrue(Files.exists(model.resolve(f)), f);
+        }
+        String score = run("score", "--model", model.toString(), "--prompt", "\n\nHuman: Hi\n\nAssistant:",
+                "--response", " Hello! How can I help?");
+        assertTrue(score.matches("(?s).*-?\\d+\\.\\d+.*"), "a reward is printed: " + score);
+    }
+
+    @Test
     void tokenizePrintsTheKnownIds() {
         assertEquals("[15496, 11, 616, 3290, 318, 13779]",
                 run("tokenize", "--tokenizer", DATA.resolve("tokenizers/gpt2-hf").toString(), "Hello, my dog is cute"));
