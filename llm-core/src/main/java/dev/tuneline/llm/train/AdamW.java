@@ -135,11 +135,21 @@ public final class AdamW implements AutoCloseable {
                 NDArray vt = expAvgSq.computeIfAbsent(name, k -> state.zeros(w.getShape(), w.getDataType()));
                 mt.muli(b1).addi(g.mul(oneMinusB1));
                 vt.muli(b2).addi(g.mul(g).muli(oneMinusB2));
-                NDArray denom = vt.sqrt().divi(bc2).addi(epsilon);
-                w.addi(mt.div(denom).muli(negStepSize));
+                NDArray denom = stepOwned(m, vt.sqrt()).divi(bc2).addi(epsilon);
+                w.addi(stepOwned(m, mt.div(denom)).muli(negStepSize));
             }
         }
         zeroGradients();
+    }
+
+    /**
+     * Moves {@code a} to the step's manager. An op's result belongs to its first operand's manager on this engine, so
+     * {@code vt.sqrt()} or {@code mt.div(..)} would otherwise stay in the state manager until the optimizer closes:
+     * two parameter-sized arrays per parameter and step.
+     */
+    private static NDArray stepOwned(NDManager step, NDArray a) {
+        a.attach(step);
+        return a;
     }
 
     /** Zeroes the gradients of all parameters this optimizer owns. */
