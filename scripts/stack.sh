@@ -98,6 +98,7 @@ services_up() {
   export TUNELINE_MODEL_ROOT=${TUNELINE_MODEL_ROOT:-$STACK/models}
   export DJL_CACHE_DIR=${DJL_CACHE_DIR:-$STACK/djl-cache}
   export DJL_OFFLINE=true OPT_OUT_TRACKING=true OMP_WAIT_POLICY=PASSIVE
+  export GLIBC_TUNABLES=${GLIBC_TUNABLES:-glibc.malloc.hugetlb=1}
   export TUNELINE_API_KEYS=${TUNELINE_API_KEYS:-tl-demo-key}
   mkdir -p "$TUNELINE_MODEL_ROOT"
   local s jar

@@ -24,7 +24,8 @@ public final class ComposeChecker {
 
     /** Variables whose values must be the same in compose and in Kubernetes. */
     private static final List<String> SAME_VALUE = List.of("TUNELINE_MODEL_ROOT", "TUNELINE_DATA_ROOT",
-            "DJL_CACHE_DIR", "DJL_OFFLINE", "OPT_OUT_TRACKING", "OMP_WAIT_POLICY", "QUARKUS_HTTP_PORT", "JAVA_OPTS");
+            "DJL_CACHE_DIR", "DJL_OFFLINE", "OPT_OUT_TRACKING", "OMP_WAIT_POLICY", "GLIBC_TUNABLES", "QUARKUS_HTTP_PORT",
+            "JAVA_OPTS");
     private static final Pattern TOPIC = Pattern.compile("([a-z0-9.-]+):(\\d+)");
     private static final Pattern JDBC = Pattern.compile("jdbc:postgresql://([^:/]+):(\\d+)/(\\w+)");
 

@@ -51,7 +51,7 @@ public final class MaskedLmLoss {
      *
      * @param hidden final hidden states (B, T, P)
      * @param labels unshifted labels (B, T), -100 = no loss
-     * @param head the LM head, (N, P) → (N, V)
+     * @param head the LM head, (N, P) → (N, V); its result is closed once the log-softmax is taken
      * @return scalar summed NLL (0, still attached to the graph, when nothing is scored)
      */
     public static NDArray sumAtTargets(NDArray hidden, int[][] labels, UnaryOperator<NDArray> head) {
@@ -82,7 +82,9 @@ public final class MaskedLmLoss {
         }
         NDArray index = m.create(positions).reshape(n, 1).broadcast(new Shape(n, p));       // (N, P)
         NDArray picked = hidden.reshape(b * (long) t, p).gather(index, 0);                  // (N, P)
-        NDArray logProbs = head.apply(picked).logSoftmax(-1);                               // (N, V)
+        NDArray logits = head.apply(picked);                                                // (N, V)
+        NDArray logProbs = logits.logSoftmax(-1);                                           // (N, V)
+        logits.close(); // backward needs only logProbs (log-softmax saves its output): one (N, V) less held
         return logProbs.gather(m.create(targets).reshape(n, 1), 1).sum().neg();             // ()
     }
 
