@@ -104,6 +104,37 @@ class EvaluationIT {
     }
 
     @Test
+    void cancellingARunningEvaluationStopsItAndFreesTheEvaluator() throws Exception {
+        UUID big = UUID.randomUUID();
+        List<EvalSet.Example> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 4000; i++) {
+            many.add(new EvalSet.Example(i, "### Instruction:\nTask " + i + "\n\n### Response:\n", "done", "Task " + i));
+        }
+        KafkaTestClient.send(Topics.EVAL_SETS, EvalSet.of(big, new EvalSet.Payload("sft", "alpaca", many, null, 64, 1,
+                128, null, null, null)));
+        KafkaTestClient.send(Topics.MODEL_READY, ModelReady.of(big, new ModelReady.Payload("sft",
+                model("big-tuned", 1, false).toString(), model("big-base", 2, false).toString(), Map.of())));
+        // generating 2 x 4,000 prompts x 64 tokens takes minutes: wait until it runs, then cancel it
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/v1/evals/" + big).then()
+                .statusCode(200).body("state", org.hamcrest.Matchers.equalTo("PENDING")));
+        Thread.sleep(2000);
+        KafkaTestClient.send(Topics.JOB_CANCELLED, JobCancelled.of(big, "cancelled by user"));
+
+        UUID next = UUID.randomUUID();
+        List<EvalSet.Example> one = List.of(
+                new EvalSet.Example(1, "### Instruction:\nPrint hello\n\n### Response:\n", "print('hello')", "Print hello"));
+        KafkaTestClient.send(Topics.EVAL_SETS, EvalSet.of(next, new EvalSet.Payload("sft", "alpaca", one, null, 8, 1, 64,
+                null, null, null)));
+        KafkaTestClient.send(Topics.MODEL_READY, ModelReady.of(next, new ModelReady.Payload("sft",
+                model("next", 1, false).toString(), null, Map.of())));
+        // the single evaluator thread is free long before the cancelled run could have finished
+        KafkaTestClient.readUntil(Topics.EVAL_COMPLETED, new EvalCompletedDeserializer(), next, e -> true,
+                Duration.ofSeconds(45));
+        given().get("/v1/evals/" + big).then().statusCode(200).body("state", org.hamcrest.Matchers.equalTo("CANCELLED"))
+                .body("examples.size()", org.hamcrest.Matchers.equalTo(0));
+    }
+
+    @Test
     void rewardEvaluationReportsHeldOutAccuracyWithAnInterval() throws Exception {
         UUID job = UUID.randomUUID();
         List<EvalSet.Pair> pairs = List.of(

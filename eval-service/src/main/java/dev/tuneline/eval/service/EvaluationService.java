@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -35,6 +36,10 @@ public class EvaluationService {
     EvalEvents events;
     @ConfigProperty(name = "tuneline.eval.wait-for-eval-set", defaultValue = "60s")
     Duration waitForEvalSet;
+
+    /** The job being evaluated (index 0), also the lock between a cancellation and the evaluator thread. */
+    private final UUID[] running = new UUID[1];
+    private volatile Thread evaluator;
 
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "evaluator");
@@ -68,9 +73,17 @@ public class EvaluationService {
         }
     }
 
-    /** A user cancelled the job: a queued evaluation is skipped, a running one is not stored or reported. */
+    /**
+     * A user cancelled the job: a queued evaluation is skipped; a running one is interrupted at its next batch of
+     * prompts and neither stored nor reported.
+     */
     public void onCancel(UUID job) {
         if (repo.cancel(job)) {
+            synchronized (running) {
+                if (job.equals(running[0])) {
+                    evaluator.interrupt();
+                }
+            }
             LOG.infof("job %s: evaluation cancelled", job);
         }
     }
@@ -81,6 +94,21 @@ public class EvaluationService {
             LOG.infof("job %s: evaluation skipped (%s)", job, run.state);
             return;
         }
+        synchronized (running) {
+            running[0] = job;
+            evaluator = Thread.currentThread();
+        }
+        try {
+            evaluateRun(job, run);
+        } finally {
+            synchronized (running) {
+                running[0] = null;
+                Thread.interrupted();   // a cancellation must not reach the next job
+            }
+        }
+    }
+
+    private void evaluateRun(UUID job, EvalRun run) {
         try {
             EvalSet.Payload set = awaitEvalSet(job);
             Path model = Path.of(run.modelDir);
@@ -104,7 +132,13 @@ public class EvaluationService {
             events.completed(EvalCompleted.of(job, new EvalCompleted.Payload(run.jobType, run.modelDir,
                     result.metrics(), result.summary())));
             LOG.infof("job %s evaluated: %s", job, result.summary());
+        } catch (CancellationException e) {
+            LOG.infof("job %s: %s", job, e.getMessage());
         } catch (Exception | Error e) {
+            if (Thread.interrupted() || e instanceof InterruptedException) {   // cancelled while waiting or loading
+                LOG.infof("job %s: evaluation cancelled (%s)", job, e.toString());
+                return;
+            }
             String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
             LOG.errorf(e, "evaluation of job %s failed", job);
             if (repo.finish(job, "FAILED", "{}", reason, List.of())) {

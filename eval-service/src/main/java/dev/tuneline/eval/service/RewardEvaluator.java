@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -33,6 +34,9 @@ public final class RewardEvaluator {
         List<EvalExample> records = new ArrayList<>();
         String summary = "";
         for (String which : List.of("base", "tuned")) {
+            if (Thread.currentThread().isInterrupted()) {    // the job was cancelled
+                throw new CancellationException("evaluation cancelled");
+            }
             Path dir = "base".equals(which) ? baseDir : modelDir;
             if (dir == null || !Files.exists(dir.resolve("config.json"))) {
                 continue;

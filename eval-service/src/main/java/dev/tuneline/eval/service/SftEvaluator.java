@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.Map;
 import java.util.UUID;
 
@@ -92,6 +93,10 @@ public final class SftEvaluator {
             }
             List<String> out = new ArrayList<>();
             for (int start = 0; start < prompts.size(); start += GEN_BATCH) {
+                if (Thread.currentThread().isInterrupted()) {    // the job was cancelled
+                    throw new CancellationException("evaluation cancelled after " + start + " of " + prompts.size()
+                            + " prompts");
+                }
                 for (Generation g : generator.generate(prompts.subList(start, Math.min(prompts.size(), start + GEN_BATCH)), cfg.build())) {
                     out.add(tok.decode(g.completionTokens(eos), true).strip());
                 }
