@@ -35,6 +35,11 @@ public class TrainingRun extends PanacheEntityBase {
     /** Until when the owner's lease holds (database clock); a lapsed lease lets another worker take the job over. */
     @Column(name = "lease_until")
     public Instant leaseUntil;
+    /** Whether a run in {@code state} has ended (SUCCEEDED, FAILED or CANCELLED). */
+    public static boolean terminal(String state) {
+        return "SUCCEEDED".equals(state) || "FAILED".equals(state) || "CANCELLED".equals(state);
+    }
+
     /** First batch seen. */
     @Column(name = "created_at")
     public Instant createdAt;

@@ -125,7 +125,7 @@ public class TrainingRunRepository implements PanacheRepositoryBase<TrainingRun,
             return null;
         }
         String before = r.state;
-        if (!List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(before)) {
+        if (!TrainingRun.terminal(before)) {
             r.state = "CANCELLED";
             r.reason = reason;
             r.owner = null;         // the owner's next renewal fails, and it aborts

@@ -9,12 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -22,7 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -106,7 +101,7 @@ public class TrainingService {
      */
     public void onCancel(UUID job, String reason) {
         String before = runs.cancel(job, jobType, reason);
-        if (before == null || List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(before)) {
+        if (before == null || TrainingRun.terminal(before)) {
             LOG.infof("job %s cancelled (it was %s here)", job, before == null ? "unknown" : before);
             return;
         }
@@ -124,12 +119,9 @@ public class TrainingService {
 
     private void deleteJobFiles(UUID job) {
         Path dir = JobRunner.jobDir(modelRoot, job);
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
+        try {
+            TrainerCore.deleteTree(dir);
+        } catch (IOException e) {
             LOG.warnf("job %s: could not remove %s: %s", job, dir, e.getMessage());
         }
     }

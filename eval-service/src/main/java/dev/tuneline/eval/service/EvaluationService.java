@@ -37,9 +37,10 @@ public class EvaluationService {
     @ConfigProperty(name = "tuneline.eval.wait-for-eval-set", defaultValue = "60s")
     Duration waitForEvalSet;
 
-    /** The job being evaluated (index 0), also the lock between a cancellation and the evaluator thread. */
-    private final UUID[] running = new UUID[1];
-    private volatile Thread evaluator;
+    /** Guards {@link #running} and {@link #evaluator} between a cancellation and the evaluator thread. */
+    private final Object lock = new Object();
+    private UUID running;
+    private Thread evaluator;
 
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "evaluator");
@@ -79,8 +80,8 @@ public class EvaluationService {
      */
     public void onCancel(UUID job) {
         if (repo.cancel(job)) {
-            synchronized (running) {
-                if (job.equals(running[0])) {
+            synchronized (lock) {
+                if (job.equals(running)) {
                     evaluator.interrupt();
                 }
             }
@@ -94,15 +95,15 @@ public class EvaluationService {
             LOG.infof("job %s: evaluation skipped (%s)", job, run.state);
             return;
         }
-        synchronized (running) {
-            running[0] = job;
+        synchronized (lock) {
+            running = job;
             evaluator = Thread.currentThread();
         }
         try {
             evaluateRun(job, run);
         } finally {
-            synchronized (running) {
-                running[0] = null;
+            synchronized (lock) {
+                running = null;
                 Thread.interrupted();   // a cancellation must not reach the next job
             }
         }

@@ -22,8 +22,7 @@ public final class GenerateTask extends InferenceTask<Completion> {
     private TokenSink sink;
     // what the listener has seen of this task's own tokens while the batch runs (inference thread only)
     private int heard;
-    private final List<Integer> streamed = new ArrayList<>();
-    private int pendingFrom;
+    private TokenText streamed;
     private final StringBuilder streamedText = new StringBuilder();
     private int released;
     private boolean answered;
@@ -139,13 +138,10 @@ public final class GenerateTask extends InferenceTask<Completion> {
         heard++;
         boolean stopped = false;
         if (sink != null) {
-            streamed.add(token);
-            String piece = model.decode(streamed.subList(pendingFrom, streamed.size()).stream()
-                    .mapToInt(Integer::intValue).toArray());
-            if (!piece.endsWith("\uFFFD")) {           // a multi-byte character is complete
-                streamedText.append(piece);
-                pendingFrom = streamed.size();
+            if (streamed == null) {
+                streamed = new TokenText(model);
             }
+            streamedText.append(streamed.next(token));
             int stopAt = firstStop(streamedText);
             stopped = stopAt >= 0;
             int safe = stopped ? stopAt : streamedText.length() - heldBack(streamedText);
@@ -280,15 +276,10 @@ public final class GenerateTask extends InferenceTask<Completion> {
      */
     static List<String> pieces(LoadedModel model, int[] tokens) {
         List<String> out = new ArrayList<>(tokens.length);
-        int pendingFrom = 0;
+        TokenText text = new TokenText(model);
         for (int i = 0; i < tokens.length; i++) {
-            String cur = model.decode(Arrays.copyOfRange(tokens, pendingFrom, i + 1));
-            if (i < tokens.length - 1 && cur.endsWith("\uFFFD")) {
-                out.add("");
-            } else {
-                out.add(cur);
-                pendingFrom = i + 1;
-            }
+            String piece = text.next(tokens[i]);
+            out.add(i < tokens.length - 1 ? piece : piece + text.rest());   // the last token takes what is left
         }
         return out;
     }

@@ -47,14 +47,7 @@ public final class LoadedModel implements AutoCloseable {
         this.ps = new ParameterStore(manager, false);
         LmConfig c = config();
         this.padId = tokenizer.padId().orElse(c.padTokenId() >= 0 ? c.padTokenId() : Math.max(c.eosTokenId(), 0));
-        long sum = 0;
-        for (var p : (lm != null ? lm : reward).getParameters()) {
-            if (p.getValue().isInitialized()) {
-                var a = p.getValue().getArray();
-                sum += a.size() * a.getDataType().getNumOfBytes();
-            }
-        }
-        this.bytes = sum;
+        this.bytes = (lm != null ? lm : reward).parameterBytes();
     }
 
     /** Bytes of its weights in memory. */

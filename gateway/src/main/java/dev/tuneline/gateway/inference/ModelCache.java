@@ -53,10 +53,10 @@ public final class ModelCache<M extends AutoCloseable> implements AutoCloseable 
             return e.model();
         }
         if (e != null) {
-            evict(info.id());
+            evict(models.remove(info.id()));
         }
         while (models.size() >= capacity) {
-            evict(models.keySet().iterator().next());
+            evictEldest();
         }
         M loaded = loader.apply(info, root);
         loads++;
@@ -66,19 +66,23 @@ public final class ModelCache<M extends AutoCloseable> implements AutoCloseable 
             throw new ModelUnavailableException("model '" + info.id() + "' holds " + size + " bytes of weights, more "
                     + "than tuneline.gateway.inference.model-cache-bytes (" + maxBytes + ")");
         }
-        for (Iterator<Entry<M>> it = models.values().iterator(); bytes + size > maxBytes && it.hasNext(); ) {
-            Entry<M> out = it.next();
-            it.remove();
-            bytes -= out.bytes();
-            close(out.model());
+        while (bytes + size > maxBytes && !models.isEmpty()) {
+            evictEldest();
         }
         models.put(info.id(), new Entry<>(info, loaded, size));
         bytes += size;
         return loaded;
     }
 
-    private void evict(String id) {
-        Entry<M> out = models.remove(id);
+    /** Closes and drops the least recently used model. */
+    private void evictEldest() {
+        Iterator<Entry<M>> eldest = models.values().iterator();
+        Entry<M> out = eldest.next();
+        eldest.remove();
+        evict(out);
+    }
+
+    private void evict(Entry<M> out) {
         bytes -= out.bytes();
         close(out.model());
     }

@@ -85,6 +85,11 @@ public class InferenceService {
     /** Queues the task (429 when full) and completes with its result, or fails after {@code timeout}. */
     public <R> Uni<R> run(InferenceTask<R> task, Duration timeout) {
         engine.submit(task);
+        return await(task, timeout);
+    }
+
+    /** The result of a queued task, or a failure after {@code timeout}. */
+    private static <R> Uni<R> await(InferenceTask<R> task, Duration timeout) {
         // results are handed to a Quarkus worker: the inference thread never serialises responses
         return Uni.createFrom().completionStage(task.result().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS))
                 .emitOn(Infrastructure.getDefaultWorkerPool())
@@ -104,14 +109,10 @@ public class InferenceService {
     /** Queues several tasks and combines their results in order. */
     public <R, T> Uni<T> runAll(java.util.List<? extends InferenceTask<R>> tasks, Duration timeout,
             Function<java.util.List<R>, T> combine) {
+        submitAll(tasks);
         java.util.List<Uni<R>> unis = new java.util.ArrayList<>();
-        try {
-            for (InferenceTask<R> t : tasks) {
-                unis.add(run(t, timeout));
-            }
-        } catch (RuntimeException e) {
-            tasks.forEach(t -> t.result().cancel(false));   // queued siblings are skipped by the worker
-            throw e;
+        for (InferenceTask<R> t : tasks) {
+            unis.add(await(t, timeout));
         }
         return Uni.join().all(unis).andFailFast().map(combine)
                 .onFailure().transform(InferenceService::unwrap);

@@ -113,8 +113,7 @@ public final class Generator {
                 for (int a = 0; a < active.size(); a++) {
                     Row r = rows[active.get(a)];
                     if (r.count >= r.budget) {
-                        r.finish = Generation.LENGTH;
-                        listener.onFinished(active.get(a), r.toGeneration(cfg));
+                        listener.onFinished(active.get(a), r.finish(Generation.LENGTH, cfg));
                         continue;
                     }
                     int off = a * vocab;
@@ -127,15 +126,12 @@ public final class Generator {
                     float lp = (float) (logits[off + tok] - lse);
                     r.add(tok, lp);
                     boolean wanted = listener.onToken(active.get(a), tok, lp);
-                    if (tok == eos || matchesStop(r, cfg)) {
-                        r.finish = Generation.STOP;
-                        listener.onFinished(active.get(a), r.toGeneration(cfg));
-                    } else if (!wanted) {
-                        r.finish = Generation.CANCELLED;
-                        listener.onFinished(active.get(a), r.toGeneration(cfg));
-                    } else if (r.count >= r.budget) {
-                        r.finish = Generation.LENGTH;
-                        listener.onFinished(active.get(a), r.toGeneration(cfg));
+                    String finish = tok == eos || matchesStop(r, cfg) ? Generation.STOP
+                            : !wanted ? Generation.CANCELLED
+                            : r.count >= r.budget ? Generation.LENGTH
+                            : null;
+                    if (finish != null) {
+                        listener.onFinished(active.get(a), r.finish(finish, cfg));
                     } else {
                         keep[still.size()] = a;
                         next[still.size()] = tok;
@@ -154,7 +150,7 @@ public final class Generator {
         }
         List<Generation> out = new ArrayList<>(n);
         for (Row r : rows) {
-            out.add(r.toGeneration(cfg));
+            out.add(r.result != null ? r.result : r.finish(Generation.LENGTH, cfg));
         }
         return out;
     }
@@ -422,7 +418,7 @@ public final class Generator {
         final float[] logprobs;
         float[] promptLogprobs;
         int count;
-        String finish;
+        Generation result;
 
         Row(int[] prompt, int budget, SplittableRandom rnd) {
             this.prompt = prompt;
@@ -444,11 +440,12 @@ public final class Generator {
             return all;
         }
 
-        Generation toGeneration(GenerationConfig cfg) {
-            return new Generation(Arrays.copyOf(tokens, count),
+        /** Ends the row with {@code reason}; its result, built once. */
+        Generation finish(String reason, GenerationConfig cfg) {
+            result = new Generation(Arrays.copyOf(tokens, count),
                     cfg.returnLogprobs() ? Arrays.copyOf(logprobs, count) : null,
-                    cfg.promptLogprobs() ? promptLogprobs : null,
-                    finish == null ? Generation.LENGTH : finish);
+                    cfg.promptLogprobs() ? promptLogprobs : null, reason);
+            return result;
         }
     }
 

@@ -110,6 +110,17 @@ public abstract class AbstractHfBlock extends AbstractBlock {
         return n;
     }
 
+    /** Bytes of every initialised parameter array (adapters included), at their data types. */
+    public long parameterBytes() {
+        long n = 0;
+        for (Parameter p : namedParameters().values()) {
+            if (p.isInitialized()) {
+                n += p.getArray().size() * p.getArray().getDataType().getNumOfBytes();
+            }
+        }
+        return n;
+    }
+
     /** Shape-preserving by default ({@code (B, T, H)} in and out); blocks that change shapes override. */
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {

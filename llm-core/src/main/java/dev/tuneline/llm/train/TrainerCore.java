@@ -423,6 +423,11 @@ public abstract class TrainerCore<B> implements AutoCloseable {
         return TrainingCheckpoints.latest(outputDir);
     }
 
+    /** Deletes a directory tree (an output dir, a job's files); does nothing when it does not exist. */
+    public static void deleteTree(Path dir) throws IOException {
+        TrainingCheckpoints.deleteTree(dir);
+    }
+
     private Path writeFinal() {
         Path dir = outputDir.resolve(FINAL_DIR);
         try {

@@ -36,6 +36,7 @@ class CheckpointTest extends ManagedTest {
         Checkpoints.save(model, dir);
         CausalLm back = Checkpoints.loadCausalLm(dir, manager);
         assertArrayEquals(logits(model, manager, IDS), logits(back, manager, IDS), "bit-identical logits");
+        assertEquals(4 * back.parameterCount(), back.parameterBytes(), "fp32 weights, the tied head counted once");
 
         JsonNode cfg = new ObjectMapper().readTree(dir.resolve("config.json").toFile());
         assertEquals("OPTForCausalLM", cfg.get("architectures").get(0).asText());

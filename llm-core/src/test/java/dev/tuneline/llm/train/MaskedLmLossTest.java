@@ -1,5 +1,6 @@
 package dev.tuneline.llm.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -51,6 +52,22 @@ class MaskedLmLossTest {
             NDArray labels = m.create(LABELS);
             assertEquals(expectedSum, MaskedLmLoss.sum(logits, labels).getFloat(), 1e-5);
             assertEquals(expectedSum / 4, MaskedLmLoss.mean(logits, labels).getFloat(), 1e-6);
+        }
+    }
+
+    @Test
+    void sumAtTargetsEqualsHandComputationAndTheHeadSeesOnlyTheScoredPositions() {
+        double expectedSum = -(logSoftmax(LOGITS[0][1])[2] + logSoftmax(LOGITS[0][2])[3]
+                + logSoftmax(LOGITS[1][0])[2] + logSoftmax(LOGITS[1][1])[4]);
+        try (NDManager m = NDManager.newBaseManager()) {
+            long[][] headInput = new long[1][];
+            // "hidden states" = the logits, the head = identity: only the gathered rows reach it
+            NDArray loss = MaskedLmLoss.sumAtTargets(logitsArray(m), toInt(LABELS), h -> {
+                headInput[0] = h.getShape().getShape();
+                return h.duplicate();
+            });
+            assertEquals(expectedSum, loss.getFloat(), 1e-5);
+            assertArrayEquals(new long[] {4, 5}, headInput[0], "4 scored positions of 8, vocabulary 5");
         }
     }
 
